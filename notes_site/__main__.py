@@ -1,0 +1,3 @@
+from notes_site.cli import main
+
+main()

@@ -1,0 +1,237 @@
+"""Read `notes-site.yaml` into a checked, frozen `SiteConfig`.
+
+Every key is optional. All problems are reported at once, each naming the key and
+its line, and an unknown key gets a "did you mean" (Zola's deny_unknown_fields).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import zoneinfo
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from notes_site.errors import ConfigError, Problem, error
+from notes_site.frontmatter import key_line
+
+CONFIG_FILE = "notes-site.yaml"
+LANGUAGES = ("en", "zh-CN")
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    title: str
+    url: str  # site-relative ("archives/") or absolute ("https://…")
+
+
+@dataclass(frozen=True)
+class ExcerptSettings:
+    auto_length: int = 0  # 0: a note without a marker shows in full on listings
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The site's settings, with defaults for every key a user leaves out."""
+
+    root: Path
+    title: str = "My Paper Notes"
+    subtitle: str = ""
+    author: str = ""
+    description: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    base_url: str = "/"
+    per_page: int = 10
+    permalink: str = ":year/:month/:day/:slug/"
+    theme: str = "default"
+    menu: tuple[MenuEntry, ...] = field(default_factory=tuple)
+    excerpt: ExcerptSettings = field(default_factory=ExcerptSettings)
+    date_format: str = "%Y-%m-%d"
+    unicode_slugs: bool = False
+    fingerprint: str = ""  # hash of the settings file: any change rebuilds everything
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always with slashes at both ends ("/", "/notes/")."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+# Keys a user may write, with the type each must have (checked before building the config).
+SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
+    "title": str,
+    "subtitle": str,
+    "author": str,
+    "description": str,
+    "language": str,
+    "timezone": str,
+    "base_url": str,
+    "per_page": int,
+    "permalink": str,
+    "theme": str,
+    "menu": (dict, list),
+    "excerpt": dict,
+    "date_format": str,
+    "unicode_slugs": bool,
+}
+EXCERPT_KEYS = {"auto_length": int}
+PERMALINK_TOKENS = (
+    ":year", ":month", ":day", ":i_month", ":i_day", ":hour", ":minute", ":second",
+    ":slug", ":title", ":name", ":category",
+)
+
+
+def default_menu() -> tuple[MenuEntry, ...]:
+    """Home, Categories, Tags, Archives: titles are UI-string keys, translated by the theme."""
+    return (
+        MenuEntry("home", ""),
+        MenuEntry("categories", "categories/"),
+        MenuEntry("tags", "tags/"),
+        MenuEntry("archives", "archives/"),
+    )
+
+
+def load_config(site_root: Path) -> SiteConfig:
+    """Load the settings of the site at `site_root`; a missing file means all defaults."""
+    path = site_root / CONFIG_FILE
+    if not path.exists():
+        return SiteConfig(root=site_root, menu=default_menu())
+    raw_bytes = path.read_bytes()
+    try:
+        text = raw_bytes.decode("utf-8-sig")
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: the settings file is not UTF-8 text ({exc.reason}).") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(
+            f"{where}: the settings are not valid YAML ({problem}). "
+            "Check the indentation and quote values that contain ':' or '#'."
+        ) from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the settings file must be a mapping of `key: value` lines.")
+    problems = check_settings(data, path, text)
+    if problems:
+        raise ConfigError(f"{path} has {len(problems)} invalid setting(s).", tuple(problems))
+    values = dict(data)
+    values["menu"] = parse_menu(values["menu"]) if "menu" in values else default_menu()
+    values["excerpt"] = ExcerptSettings(**values.get("excerpt", {}))
+    if "base_url" in values and not values["base_url"].strip():
+        values["base_url"] = "/"
+    fingerprint = hashlib.sha256(raw_bytes).hexdigest()[:16]
+    return SiteConfig(root=site_root, fingerprint=fingerprint, **values)
+
+
+def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]:
+    """Every problem in the settings, each naming its key and line."""
+    problems: list[Problem] = []
+
+    def report(key: str, message: str, hint: str = "") -> None:
+        problems.append(error(message, path, key_line(text, key), hint))
+
+    for key, value in data.items():
+        if key not in SETTING_TYPES:
+            report(str(key), f"unknown setting `{key}`.", did_you_mean(str(key), SETTING_TYPES))
+            continue
+        expected = SETTING_TYPES[key]
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            names = " or ".join(t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,)))
+            report(key, f"`{key}` must be a {type_word(names)}, not {type_word(type(value).__name__)}.")
+    if problems:
+        return problems
+    if data.get("language", "en") not in LANGUAGES:
+        report("language", f"`language: {data['language']}` is not supported.", f"Use one of: {', '.join(LANGUAGES)}.")
+    if "timezone" in data:
+        try:
+            zoneinfo.ZoneInfo(data["timezone"])
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            report("timezone", f"`timezone: {data['timezone']}` is not a known time zone.",
+                   "Use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC.")
+    if "per_page" in data and data["per_page"] < 1:
+        report("per_page", "`per_page` must be at least 1.")
+    if "permalink" in data:
+        problems.extend(check_permalink(data["permalink"], path, key_line(text, "permalink")))
+    if "base_url" in data:
+        parts = urlsplit(data["base_url"].strip())
+        if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
+            report("base_url", f"`base_url: {data['base_url']}` is not an http(s) URL or a path.",
+                   "Write it like https://me.github.io/notes/ or /notes/.")
+    for key, value in data.get("excerpt", {}).items():
+        if key not in EXCERPT_KEYS:
+            report(key, f"unknown setting `excerpt.{key}`.", did_you_mean(str(key), EXCERPT_KEYS))
+        elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            report(key, f"`excerpt.{key}` must be a whole number of characters (0 turns it off).")
+    if "menu" in data:
+        try:
+            parse_menu(data["menu"])
+        except ValueError as exc:
+            report("menu", str(exc), "Write the menu as `Title: url` lines.")
+    return problems
+
+
+def check_permalink(pattern: str, path: Path, line: int | None) -> list[Problem]:
+    problems = []
+    for token in re.findall(r":[a-z_]+", pattern):
+        if token not in PERMALINK_TOKENS:
+            problems.append(error(f"the permalink token `{token}` is unknown.", path, line,
+                                  did_you_mean(token, PERMALINK_TOKENS) or f"Known tokens: {' '.join(PERMALINK_TOKENS)}."))
+    if not any(t in pattern for t in (":slug", ":title", ":name")):
+        problems.append(error("the permalink must contain :slug, :title or :name, or notes would share one URL.", path, line))
+    if ".." in pattern.split("/"):
+        problems.append(error("the permalink must not contain `..`.", path, line))
+    return problems
+
+
+def parse_menu(value: Any) -> tuple[MenuEntry, ...]:
+    """`{Title: url}` (Hexo/NexT style, `|| icon` suffixes dropped) or `[{title, url}]`."""
+    items: list[tuple[Any, Any]]
+    if isinstance(value, dict):
+        items = list(value.items())
+    else:
+        items = []
+        for entry in value:
+            if not isinstance(entry, dict) or "url" not in entry:
+                raise ValueError("each `menu` entry must have a `title` and a `url`.")
+            items.append((entry.get("title", entry["url"]), entry["url"]))
+    entries = []
+    for title, url in items:
+        if not isinstance(url, str):
+            raise ValueError(f"the menu entry `{title}` needs a URL string.")
+        url = url.split("||")[0].strip()
+        if not re.match(r"^[a-z]+:", url):
+            url = url.lstrip("/")
+        entries.append(MenuEntry(str(title), url))
+    return tuple(entries)
+
+
+def did_you_mean(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"Did you mean `{close[0]}`?" if close else ""
+
+
+def type_word(name: str) -> str:
+    words = {"str": "text", "int": "whole number", "bool": "true/false", "dict": "mapping",
+             "list": "list", "float": "number", "NoneType": "nothing"}
+    return " or ".join(words.get(n, n) for n in name.split(" or "))
+
+
+def setting_names() -> list[str]:
+    return [f.name for f in fields(SiteConfig) if f.name in SETTING_TYPES]

@@ -1,0 +1,208 @@
+"""The Markdown pipeline: markdown-it-py (CommonMark) plus the extensions notes need.
+
+One `MarkdownPipeline` per process: building a MarkdownIt and its plugins costs more
+than rendering a note. Relative link targets are wrapped in private-use markers
+(`LINK_OPEN` … `LINK_CLOSE`) instead of being resolved here, so a note renders the
+same whatever the rest of the site looks like (and can be cached by its own hash);
+`links.resolve_links` turns them into real URLs for each page the HTML appears on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+LINK_OPEN = "\ue000"
+LINK_CLOSE = "\ue001"
+MORE_MARKER = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.IGNORECASE)
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    body_html: str  # the whole note, for its own page
+    excerpt_html: str  # the part shown on listings (the whole note when there is no excerpt)
+    has_more: bool  # the excerpt is shorter than the note
+
+
+class MarkdownPipeline:
+    """Markdown text in, HTML (with link markers) out."""
+
+    def __init__(self, auto_excerpt_length: int = 0) -> None:
+        self.auto_excerpt_length = auto_excerpt_length
+        md = MarkdownIt("commonmark", {"html": True, "typographer": False})
+        md.enable(["table", "strikethrough"])
+        md.use(footnote_plugin)
+        md.use(tasklists_plugin)
+        md.use(deflist_plugin)
+        md.use(dollarmath_plugin, allow_digits=False, double_inline=True)
+        md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id,
+               permalink=True, permalinkSymbol="#", permalinkBefore=False)
+        md.core.ruler.push("mark_relative_links", mark_relative_links)
+        md.add_render_rule("fence", render_fence)
+        md.add_render_rule("code_block", render_code_block)
+        md.add_render_rule("heading_open", render_heading_open)
+        md.add_render_rule("footnote_ref", render_footnote_ref)
+        md.add_render_rule("math_inline", render_math_inline)
+        md.add_render_rule("math_inline_double", render_math_display)
+        md.add_render_rule("math_block", render_math_display)
+        md.add_render_rule("math_block_label", render_math_display)
+        md.add_render_rule("table_open", lambda *a: '<div class="table-wrap"><table>\n')
+        md.add_render_rule("table_close", lambda *a: "</table></div>\n")
+        self.md = md
+
+    def render(self, text: str) -> RenderedMarkdown:
+        env: dict = {}
+        tokens = self.md.parse(text, env)
+        cut = find_more_marker(tokens)
+        renderer = self.md.renderer
+        options = self.md.options
+        if cut is None and self.auto_excerpt_length:
+            cut = find_auto_cut(tokens, self.auto_excerpt_length)
+            skip = 0
+        else:
+            skip = 1
+        if cut is None:
+            body = renderer.render(tokens, options, env)
+            excerpt = renderer.render(tokens, options, {**env, "excerpt": True})
+            return RenderedMarkdown(body, excerpt, False)
+        head, tail = tokens[:cut], tokens[cut + skip :]
+        body = renderer.render(head, options, env) + renderer.render(tail, options, env)
+        excerpt = renderer.render(head, options, {**env, "excerpt": True})
+        return RenderedMarkdown(body, excerpt, has_visible_content(tail))
+
+
+def find_more_marker(tokens: list[Token]) -> int | None:
+    """Index of the `<!-- more -->` block, splitting a paragraph if the marker is inline."""
+    for index, token in enumerate(tokens):
+        if token.type == "html_block" and token.level == 0 and MORE_MARKER.match(token.content):
+            return index
+        if token.type == "inline" and token.level == 1 and "more" in token.content:
+            children = token.children or []
+            for pos, child in enumerate(children):
+                if child.type == "html_inline" and MORE_MARKER.match(child.content):
+                    split_paragraph(tokens, index, pos)
+                    return index + 2
+    return None
+
+
+def split_paragraph(tokens: list[Token], inline_index: int, child_pos: int) -> None:
+    """Turn `<p>before <!-- more --> after</p>` into two paragraphs around a marker token."""
+    inline = tokens[inline_index]
+    before, after = inline.copy(), inline.copy()
+    before.children = inline.children[:child_pos]
+    after.children = inline.children[child_pos + 1 :]
+    p_open, p_close = tokens[inline_index - 1], tokens[inline_index + 1]
+    marker = Token("html_block", "", 0, content="<!-- more -->\n")
+    tokens[inline_index - 1 : inline_index + 2] = [
+        p_open, before, p_close, marker, p_open.copy(), after, p_close.copy(),
+    ]
+
+
+def find_auto_cut(tokens: list[Token], length: int) -> int | None:
+    """Where to cut so the excerpt holds about `length` characters of whole top-level blocks."""
+    seen = 0
+    for index, token in enumerate(tokens):
+        if token.type == "inline":
+            seen += len(token.content)
+        if token.level == 0 and token.nesting <= 0 and seen >= length:
+            rest = tokens[index + 1 :]
+            return index + 1 if has_visible_content(rest) else None
+    return None
+
+
+def has_visible_content(tokens: list[Token]) -> bool:
+    return any(t.type not in ("footnote_block_open", "footnote_block_close") and t.type != "html_block"
+               or (t.type == "html_block" and t.content.strip()) for t in tokens)
+
+
+def heading_id(text: str) -> str:
+    """A stable, readable id: lower-case words joined by '-', CJK kept as it is."""
+    text = re.sub(r"[^\w\s\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af-]", "", text.strip().lower())
+    return re.sub(r"[\s-]+", "-", text).strip("-") or "section"
+
+
+def is_relative(url: str) -> bool:
+    return bool(url) and not SCHEME.match(url) and not url.startswith(("/", LINK_OPEN))
+
+
+def mark_relative_links(state) -> None:
+    """Wrap relative hrefs and srcs in markers, to be resolved per page later."""
+    for block in state.tokens:
+        tokens = [block] + list(block.children or [])
+        for token in tokens:
+            for attr in ("href", "src"):
+                url = token.attrs.get(attr)
+                if isinstance(url, str) and is_relative(url):
+                    token.attrs[attr] = LINK_OPEN + url + LINK_CLOSE
+
+
+def render_heading_open(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    if env.get("excerpt"):
+        return f"<{token.tag}>"  # ids would clash when several excerpts share a page
+    return self.renderToken(tokens, idx, options, env)
+
+
+def render_footnote_ref(self, tokens, idx, options, env) -> str:
+    meta = tokens[idx].meta
+    number = meta["id"] + 1
+    ident = str(number)
+    ref_id = ident + (f":{meta['subId']}" if meta.get("subId", -1) > 0 else "")
+    href = LINK_OPEN + "#fn" + ident + LINK_CLOSE
+    id_attr = "" if env.get("excerpt") else f' id="fnref{ref_id}"'
+    return f'<sup class="footnote-ref"><a href="{href}"{id_attr}>[{number}]</a></sup>'
+
+
+def render_math_inline(self, tokens, idx, options, env) -> str:
+    return f'<span class="math inline">\\({escape(tokens[idx].content.strip(), quote=False)}\\)</span>'
+
+
+def render_math_display(self, tokens, idx, options, env) -> str:
+    source = escape(tokens[idx].content.strip(), quote=False)
+    return f'<div class="math display">\\[{source}\\]</div>\n'
+
+
+def render_fence(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    language = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
+    return highlight_block(token.content, language)
+
+
+def render_code_block(self, tokens, idx, options, env) -> str:
+    return highlight_block(tokens[idx].content, "")
+
+
+def highlight_block(code: str, language: str) -> str:
+    """Pygments with CSS classes; an unknown language falls back to plain, escaped text."""
+    lexer = find_lexer(language.lower()) if language else None
+    css_language = f' class="language-{escape(language)}"' if language else ""
+    if lexer is None:
+        inner = escape(code, quote=False)
+    else:
+        from pygments import highlight
+        from pygments.formatters import HtmlFormatter
+
+        inner = highlight(code, lexer, HtmlFormatter(nowrap=True))
+    return f'<pre class="highlight" tabindex="0"><code{css_language}>{inner}</code></pre>\n'
+
+
+@lru_cache(maxsize=256)
+def find_lexer(language: str):
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        return get_lexer_by_name(language, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return None

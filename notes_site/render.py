@@ -1,0 +1,133 @@
+"""Render planned pages with the theme's Jinja templates.
+
+A theme is a chain of folders: the site's own `themes/<name>/` first, then the
+theme shipped with notes-site, so a site overrides any template, string or static
+file by putting a file at the same path.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from notes_site.config import SiteConfig
+from notes_site.dates import format_date
+from notes_site.errors import ThemeError
+from notes_site.pages import Page, SiteView
+from notes_site.urls import href, relative_root
+
+
+def builtin_themes_dir() -> Path:
+    """Themes ship inside the wheel (notes_site/themes); a source checkout has them at the top."""
+    packaged = Path(__file__).parent / "themes"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "themes"
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    folders: tuple[Path, ...]  # most specific first
+
+    def find(self, relative: str) -> Path | None:
+        for folder in self.folders:
+            candidate = folder / relative
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def static_files(self) -> dict[str, Path]:
+        """Output path -> file, the site's own files winning over the built-in theme's."""
+        files: dict[str, Path] = {}
+        for folder in reversed(self.folders):
+            static = folder / "static"
+            for base, _dirs, names in os.walk(static):
+                for name in names:
+                    path = Path(base) / name
+                    files[path.relative_to(static).as_posix()] = path
+        return files
+
+
+def find_theme(config: SiteConfig) -> Theme:
+    candidates = [config.root / "themes" / config.theme, builtin_themes_dir() / config.theme]
+    folders: list[Path] = []
+    for folder in candidates:
+        if folder.is_dir() and all(folder.resolve() != f.resolve() for f in folders):
+            folders.append(folder)
+    if not folders:
+        raise ThemeError(
+            f"the theme `{config.theme}` was not found (looked in {candidates[0]} and {candidates[1]}). "
+            "Set `theme: default` in notes-site.yaml, or create that folder."
+        )
+    return Theme(config.theme, tuple(folders))
+
+
+def load_strings(theme: Theme, language: str) -> dict[str, str]:
+    """The UI strings for `language`: English as the base, the language's catalog on top."""
+    strings: dict[str, str] = {}
+    for lang in dict.fromkeys(("en", language)):
+        for folder in reversed(theme.folders):
+            path = folder / "i18n" / f"{lang}.yaml"
+            if path.is_file():
+                try:
+                    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                except yaml.YAMLError as exc:
+                    raise ThemeError(f"{path}: the UI strings are not valid YAML ({exc}).") from exc
+                strings.update({str(k): str(v) for k, v in data.items()})
+    return strings
+
+
+class Renderer:
+    """Renders pages; one Jinja environment, templates compiled once."""
+
+    def __init__(self, config: SiteConfig, theme: Theme, strings: dict[str, str], site: SiteView) -> None:
+        self.theme = theme
+        self.config = config
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(f / "templates") for f in theme.folders]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        date_format = config.date_format
+        self.env.filters["date"] = lambda moment, fmt=None: format_date(moment, fmt or date_format)
+        self.env.filters["href"] = href
+        self.env.globals.update(site=site, t=strings)
+
+    def render(self, page: Page) -> str:
+        root = self.config.base_path if page.info.kind == "404" else relative_root(page.path)
+        try:
+            template = self.env.get_template(page.template)
+            return template.render(page=page.info, root=root, **page.context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise ThemeError(
+                f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}. "
+                "Fix the template, or delete your override to use the theme's own."
+            ) from exc
+        except jinja2.TemplateNotFound as exc:
+            raise ThemeError(
+                f"the template `{exc.name}` is missing from the theme `{self.theme.name}` "
+                f"(looked in {', '.join(str(f / 'templates') for f in self.theme.folders)})."
+            ) from exc
+        except Exception as exc:  # an error raised while a template runs: name the template line
+            where = template_location(exc)
+            raise ThemeError(
+                f"{where}: the template failed while rendering /{page.path}: {exc}."
+            ) from exc
+
+
+def template_location(exc: BaseException) -> str:
+    """The innermost template file and line in a traceback (Jinja maps frames to templates)."""
+    location = "template"
+    for frame, line in traceback.walk_tb(exc.__traceback__ or sys.exc_info()[2]):
+        filename = frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt", ".j2")):
+            location = f"{filename}:{line}"
+    return location

@@ -1,0 +1,179 @@
+"""Assemble parsed notes into a `Site`: order, URLs, categories, tags, archives, assets.
+
+Everything a page needs is computed here once (listings are precomputed, never
+filtered per page: Hugo's quadratic `where` under pagination is the trap to avoid).
+URL clashes are found here, before anything is written.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from notes_site.config import SiteConfig
+from notes_site.errors import Problem, error
+from notes_site.notes import Note
+from notes_site.sources import AssetFile
+from notes_site.urls import category_path, clean_path, make_slug, output_file, permalink_path, tag_path
+
+
+@dataclass(frozen=True)
+class PlacedNote:
+    """A note and where it lives in the site."""
+
+    note: Note
+    path: str  # site-relative, e.g. "2024/05/22/clip/"
+
+
+@dataclass
+class Term:
+    """A category or a tag, with its notes newest first."""
+
+    kind: str  # "category" or "tag"
+    name: str
+    slugs: tuple[str, ...]  # ("ml",) for a tag or top category, ("ml", "cv") for a sub-category
+    path: str
+    notes: list[PlacedNote] = field(default_factory=list)
+    children: list[Term] = field(default_factory=list)
+    parent: Term | None = None
+
+    def trail(self) -> list[Term]:
+        chain, term = [], self
+        while term is not None:
+            chain.append(term)
+            term = term.parent
+        return chain[::-1]
+
+
+@dataclass(frozen=True)
+class PlacedAsset:
+    source: AssetFile
+    path: str  # site-relative output path of the copy
+
+
+@dataclass
+class Site:
+    config: SiteConfig
+    notes: list[PlacedNote]  # newest first
+    categories: dict[tuple[str, ...], Term]
+    tags: dict[str, Term]
+    assets: list[PlacedAsset]
+    link_targets: dict[str, str]  # content-relative source path -> site path (notes and assets)
+    years: list[tuple[int, list[PlacedNote]]]  # newest year first
+
+    def category_of(self, note: Note) -> Term | None:
+        if not note.category:
+            return None
+        return self.categories.get(self.category_slugs(note.category))
+
+    def category_slugs(self, category: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(make_slug(name, self.config.unicode_slugs) for name in category)
+
+    def tag_terms(self, note: Note) -> list[Term]:
+        return [self.tags[make_slug(tag, self.config.unicode_slugs)] for tag in note.tags]
+
+
+def sort_key(note: Note) -> tuple:
+    return (-note.posted.timestamp(), note.title.lower(), note.source)
+
+
+def assemble_site(config: SiteConfig, notes: list[Note], assets: tuple[AssetFile, ...]) -> tuple[Site, list[Problem]]:
+    """Place every note and asset; problems are URL clashes and paths that leave the site."""
+    problems: list[Problem] = []
+    ordered = sorted(notes, key=sort_key)
+    placed: list[PlacedNote] = []
+    owners: dict[str, str] = {}  # output file -> the source that claims it
+    sources_by_output: dict[str, object] = {}
+    for note in ordered:
+        category = tuple(make_slug(n, config.unicode_slugs) for n in note.category) if note.category else ()
+        try:
+            path = permalink_path(config.permalink, slug=note.slug, source_rel=note.source,
+                                  posted=note.posted.astimezone(config.tzinfo),
+                                  category_slugs=category, unicode_slugs=config.unicode_slugs)
+        except ValueError as exc:
+            problems.append(error(f"cannot place this note: {exc}.", note.path))
+            continue
+        target = output_file(path)
+        if target in owners:
+            problems.append(error(
+                f"two notes would be written to the same URL /{path}: {owners[target]} and {note.source}.",
+                note.path, hint="Give one of them a different `slug:` in its front matter.",
+            ))
+            continue
+        owners[target] = note.source
+        sources_by_output[target] = note
+        placed.append(PlacedNote(note, path))
+
+    categories, tags = collect_terms(config, placed)
+    placed_assets, asset_problems = place_assets(placed, assets, owners)
+    problems.extend(asset_problems)
+    link_targets = {p.note.source: p.path for p in placed}
+    link_targets.update({a.source.rel: a.path for a in placed_assets})
+    years: dict[int, list[PlacedNote]] = {}
+    for item in placed:
+        years.setdefault(item.note.posted.astimezone(config.tzinfo).year, []).append(item)
+    site = Site(config, placed, categories, tags, placed_assets, link_targets,
+                sorted(years.items(), reverse=True))
+    return site, problems
+
+
+def collect_terms(config: SiteConfig, placed: list[PlacedNote]) -> tuple[dict, dict]:
+    categories: dict[tuple[str, ...], Term] = {}
+    tags: dict[str, Term] = {}
+    for item in placed:
+        seen_categories: set[tuple[str, ...]] = set()
+        for category in item.note.categories:
+            parent = None
+            slugs: tuple[str, ...] = ()
+            for name in category:
+                slugs = slugs + (make_slug(name, config.unicode_slugs),)
+                term = categories.get(slugs)
+                if term is None:
+                    term = Term("category", name, slugs, category_path(slugs), parent=parent)
+                    categories[slugs] = term
+                    if parent is not None:
+                        parent.children.append(term)
+                if slugs not in seen_categories:  # a parent lists the notes of its children too
+                    term.notes.append(item)
+                    seen_categories.add(slugs)
+                parent = term
+        for tag in item.note.tags:
+            slug = make_slug(tag, config.unicode_slugs)
+            term = tags.setdefault(slug, Term("tag", tag, (slug,), tag_path(slug)))
+            if not term.notes or term.notes[-1] is not item:
+                term.notes.append(item)
+    return categories, tags
+
+
+def place_assets(placed: list[PlacedNote], assets: tuple[AssetFile, ...], owners: dict[str, str]):
+    """Files in a note's bundle or asset folder go beside its page; other files keep their path."""
+    owner_dirs: dict[str, str] = {}  # content-relative folder -> site path of the owning note
+    for item in placed:
+        folder, name = posixpath.split(item.note.source)
+        stem = name.rsplit(".", 1)[0]
+        if stem.lower() in ("index", "_index") and folder:
+            owner_dirs[folder] = item.path
+        else:
+            owner_dirs[posixpath.join(folder, stem)] = item.path
+    result, problems = [], []
+    for asset in assets:
+        path = None
+        folder = posixpath.dirname(asset.rel)
+        while True:
+            if folder in owner_dirs:
+                note_path = owner_dirs[folder]
+                inner = asset.rel[len(folder) + 1 :]
+                base = note_path if note_path.endswith("/") else posixpath.dirname(note_path) + "/"
+                path = clean_path(base + inner)
+                break
+            if not folder:
+                break
+            folder = posixpath.dirname(folder)
+        path = path or clean_path(asset.rel)
+        if path in owners:
+            problems.append(error(f"the file {asset.rel} would overwrite the page of {owners[path]}.",
+                                  asset.path, hint="Rename or move the file."))
+            continue
+        owners[path] = asset.rel
+        result.append(PlacedAsset(asset, path))
+    return result, problems

@@ -1,0 +1,129 @@
+"""The one place that turns notes, terms and page numbers into URLs and output paths.
+
+Paths here are site-relative: no leading slash, folders end with "/", the home page
+is "". Pages link to each other with relative URLs (`relative_root(path) + target`),
+so a built site works at a domain root, under a sub-path and from disk alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from datetime import datetime
+from urllib.parse import quote, unquote
+
+from slugify import slugify
+
+from notes_site.markdown import LINK_CLOSE, LINK_OPEN
+
+MARKED_LINK = re.compile(LINK_OPEN + "([^" + LINK_CLOSE + "]*)" + LINK_CLOSE)
+
+
+def make_slug(text: str, unicode_slugs: bool = False) -> str:
+    """URL-safe slug; CJK is transliterated (多兴趣召回 → duo-xing-qu-zhao-hui) unless unicode_slugs."""
+    slug = slugify(text, allow_unicode=unicode_slugs)
+    if not slug:
+        slug = "n-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    return slug
+
+
+def file_stem_for_slug(source_rel: str) -> str:
+    """The part of a note's path that names it: the file name, or the folder of an index.md bundle."""
+    parts = source_rel.split("/")
+    name = parts[-1].rsplit(".", 1)[0]
+    if name.lower() in ("index", "_index") and len(parts) > 1:
+        name = parts[-2]
+    return name
+
+
+def permalink_path(pattern: str, *, slug: str, source_rel: str, posted: datetime,
+                   category_slugs: tuple[str, ...], unicode_slugs: bool) -> str:
+    """The site-relative path of a note from the permalink pattern."""
+    stem_parts = source_rel.rsplit(".", 1)[0].split("/")
+    if stem_parts[-1].lower() in ("index", "_index") and len(stem_parts) > 1:
+        stem_parts = stem_parts[:-1]
+    values = {
+        ":year": f"{posted.year:04d}", ":month": f"{posted.month:02d}", ":day": f"{posted.day:02d}",
+        ":i_month": str(posted.month), ":i_day": str(posted.day),
+        ":hour": f"{posted.hour:02d}", ":minute": f"{posted.minute:02d}", ":second": f"{posted.second:02d}",
+        ":slug": slug,
+        ":title": "/".join(make_slug(part, unicode_slugs) for part in stem_parts[:-1]) + ("/" if len(stem_parts) > 1 else "") + slug,
+        ":name": make_slug(stem_parts[-1], unicode_slugs),
+        ":category": "/".join(category_slugs) or "uncategorized",
+    }
+    path = re.sub(r":[a-z_]+", lambda m: values.get(m.group(0), m.group(0)), pattern)
+    return clean_path(path)
+
+
+def clean_path(path: str) -> str:
+    """Normalise a site-relative path; nothing may climb out of the site."""
+    keep_folder = path.endswith("/") or path == ""
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    if any(p == ".." for p in parts):
+        raise ValueError(f"the path {path!r} climbs out of the site")
+    joined = "/".join(parts)
+    return joined + "/" if joined and (keep_folder or "." not in parts[-1]) else joined
+
+
+def output_file(path: str) -> str:
+    """The file that serves a site-relative path: folders get index.html."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def listing_path(base: str, page_number: int) -> str:
+    """Page N of a paginated listing: "", "page/2/", "tags/cv/", "tags/cv/page/2/"."""
+    return base if page_number == 1 else f"{base}page/{page_number}/"
+
+
+def category_path(slugs: tuple[str, ...]) -> str:
+    return "categories/" + "".join(s + "/" for s in slugs)
+
+
+def tag_path(slug: str) -> str:
+    return f"tags/{slug}/"
+
+
+def relative_root(path: str) -> str:
+    """From the page at `path` back to the site root: "./", "../", "../../"…"""
+    depth = path.count("/")
+    return "../" * depth if depth else "./"
+
+
+def href(path: str) -> str:
+    """A site-relative path made safe to put in an href (CJK and spaces percent-encoded)."""
+    return quote(path, safe="/#?&=%:@!$'()*+,;~-._")
+
+
+def resolve_links(html: str, *, note_source: str, note_path: str, page_path: str,
+                  targets: dict[str, str]) -> str:
+    """Turn the note's marked relative links into URLs that work on the page at `page_path`.
+
+    `targets` maps content-relative source paths (notes and assets) to their site paths.
+    A link to another note's file becomes a link to its page; a link to a file next to
+    the note becomes a link to its copy; anything else stays relative to the note's page.
+    """
+    if LINK_OPEN not in html:
+        return html
+    source_dir = posixpath.dirname(note_source)
+    root = relative_root(page_path)
+
+    def replace(match: re.Match[str]) -> str:
+        url = match.group(1)
+        target, hash_mark, fragment = url.partition("#")
+        suffix = hash_mark + fragment
+        if not target:  # "#section": the note's own page
+            return suffix if page_path == note_path else root + href(note_path) + suffix
+        query = ""
+        if "?" in target:
+            target, _, query = target.partition("?")
+            query = "?" + query
+        source = posixpath.normpath(posixpath.join(source_dir, unquote(target)))
+        site_path = targets.get(source)
+        if site_path is None:  # written relative to the page, Hexo style
+            site_path = posixpath.normpath(posixpath.join(note_path, unquote(target)))
+            if site_path.startswith("../") or site_path == "..":
+                return url
+        return root + href(site_path) + query + suffix
+
+    return MARKED_LINK.sub(replace, html)

@@ -1,0 +1,52 @@
+"""Shared fixtures: small sites written into tmp_path, built like a user would."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from notes_site.build import BuildOptions, BuildReport, build_site
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class SiteFolder:
+    root: Path
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def note(self, name: str, front: str, body: str = "Body.\n") -> Path:
+        front = textwrap.dedent(front).strip("\n")
+        return self.write(f"content/{name}", f"---\n{front}\n---\n\n{textwrap.dedent(body).lstrip(chr(10))}")
+
+    def settings(self, text: str) -> None:
+        self.write("notes-site.yaml", text)
+
+    def build(self, **options) -> BuildReport:
+        return build_site(BuildOptions(site_root=self.root, **options))
+
+    @property
+    def public(self) -> Path:
+        return self.root / "public"
+
+    def page(self, path: str) -> str:
+        target = self.public / path
+        if path == "" or path.endswith("/"):
+            target = target / "index.html"
+        return target.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> SiteFolder:
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "content").mkdir()
+    return SiteFolder(root)

@@ -1,0 +1,120 @@
+"""The Markdown pipeline: CommonMark plus what paper notes need, math kept intact."""
+
+from html.parser import HTMLParser
+
+from notes_site.markdown import LINK_CLOSE, LINK_OPEN, MarkdownPipeline
+
+pipeline = MarkdownPipeline()
+
+
+def html(text: str) -> str:
+    return pipeline.render(text).body_html.replace(LINK_OPEN, "").replace(LINK_CLOSE, "")
+
+
+VOID = {"br", "hr", "img", "input", "meta", "link", "col", "area", "base", "embed", "source", "track", "wbr"}
+
+
+class TagBalance(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.stack, self.errors = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(tag)
+        else:
+            self.stack.pop()
+
+
+def assert_well_formed(fragment: str) -> None:
+    checker = TagBalance()
+    checker.feed(fragment)
+    checker.close()
+    assert checker.errors == [] and checker.stack == [], fragment
+
+
+def test_tables_strikethrough_task_lists_and_definition_lists():
+    out = html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n- [ ] todo\n\nTerm\n: Meaning\n")
+    assert "<table>" in out and "<td>1</td>" in out
+    assert "<s>old</s>" in out
+    assert 'class="task-list-item"' in out and 'checked="checked"' in out
+    assert "<dt>Term</dt>" in out and "<dd>Meaning</dd>" in out
+
+
+def test_footnotes():
+    out = html("Claim[^1].\n\n[^1]: Source.\n")
+    assert 'href="#fn1"' in out and 'id="fn1"' in out and "Source." in out
+
+
+def test_heading_anchors_are_stable_and_keep_cjk():
+    out = html("## 方法\n\n## Model Design\n\n## 方法\n")
+    assert '<h2 id="方法">' in out
+    assert '<h2 id="model-design">' in out
+    assert '<h2 id="方法-1">' in out
+
+
+def test_math_survives_untouched():
+    source = r"Inline $\mathcal{L}_{\text{InfoNCE}} = -\log x_i^2$ and" + "\n\n$$\n\\sum_{i=1}^{N} a_i \\\\ b_*\n$$\n"
+    out = html(source)
+    assert r"\(\mathcal{L}_{\text{InfoNCE}} = -\log x_i^2\)" in out
+    assert "\\[\\sum_{i=1}^{N} a_i \\\\ b_*\\]" in out
+    assert "<em>" not in out
+
+
+def test_dollar_amounts_are_not_math():
+    assert "math" not in html("It costs 5$ or 6$ today.")
+
+
+def test_code_is_highlighted_with_css_classes():
+    out = html("```python\ndef f(x):\n    return x\n```\n")
+    assert '<pre class="highlight" tabindex="0"><code class="language-python">' in out
+    assert '<span class="k">def</span>' in out
+
+
+def test_unknown_language_falls_back_to_plain_text():
+    out = html("```no-such-language\na < b\n```\n")
+    assert "a &lt; b" in out and "language-no-such-language" in out
+
+
+def test_raw_html_is_allowed_in_the_body():
+    assert '<div class="note">hi</div>' in html('<div class="note">hi</div>\n')
+
+
+def test_excerpt_is_the_part_before_the_more_marker():
+    rendered = pipeline.render("First paragraph.\n\n<!-- more -->\n\nSecond paragraph.\n")
+    assert "First" in rendered.excerpt_html and "Second" not in rendered.excerpt_html
+    assert "First" in rendered.body_html and "Second" in rendered.body_html
+    assert rendered.has_more
+
+
+def test_hugo_style_marker_and_inline_marker():
+    assert pipeline.render("One.\n<!--more-->\nTwo.\n").has_more
+    rendered = pipeline.render("One sentence. <!-- more --> Two sentence.\n")
+    assert "Two" not in rendered.excerpt_html and rendered.has_more
+    assert_well_formed(rendered.excerpt_html)
+
+
+def test_without_a_marker_the_whole_note_is_the_excerpt():
+    rendered = pipeline.render("Only.\n\nAll of it.\n")
+    assert rendered.excerpt_html.count("<p>") == 2 and not rendered.has_more
+
+
+def test_automatic_excerpt_length_cuts_at_a_block_boundary():
+    auto = MarkdownPipeline(auto_excerpt_length=20)
+    rendered = auto.render("A first paragraph that is long enough.\n\n- a list\n- of two\n\nMore.\n")
+    assert "first paragraph" in rendered.excerpt_html and "More." not in rendered.excerpt_html
+    assert rendered.has_more
+    assert_well_formed(rendered.excerpt_html)
+
+
+def test_excerpts_are_valid_html_on_their_own_and_have_no_ids():
+    text = "> quote with **bold\n> more[^n]\n\n## 总结\n\n- item\n  1. nested\n\n<!-- more -->\n\nrest\n\n[^n]: note\n"
+    rendered = pipeline.render(text)
+    assert_well_formed(rendered.excerpt_html)
+    assert "id=" not in rendered.excerpt_html  # ids would clash on a page with several excerpts
+    assert "#fn1" in rendered.excerpt_html  # the footnote ref still leads to the note
+    assert "footnotes" not in rendered.excerpt_html

@@ -1,0 +1,147 @@
+"""The content model: front matter keys, dates, categories and tags, as users write them."""
+
+import os
+import subprocess
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from notes_site.markdown import MarkdownPipeline
+from notes_site.notes import ParseSettings, parse_note
+from notes_site.sources import SourceFile
+
+SETTINGS = ParseSettings(timezone="Asia/Shanghai", unicode_slugs=False, auto_excerpt_length=0)
+SHANGHAI = timezone(timedelta(hours=8))
+
+
+def parse(text: str, name: str = "note.md"):
+    source = SourceFile(Path("/site/content") / name, name, text.encode("utf-8"), 0.0)
+    return parse_note(source, SETTINGS, MarkdownPipeline())
+
+
+def test_hexo_front_matter():
+    result = parse("---\ntitle: 多兴趣召回\ndate: 2024-05-22 10:12:00\nupdated: 2024-05-26\n"
+                   "categories:\n  - machine_learning\ntags: [召回, recsys]\n---\nBody\n")
+    note = result.note
+    assert result.problems == ()
+    assert note.title == "多兴趣召回"
+    assert note.posted == datetime(2024, 5, 22, 10, 12, tzinfo=SHANGHAI)
+    assert note.edited == datetime(2024, 5, 26, tzinfo=SHANGHAI)
+    assert note.categories == (("machine_learning",),)
+    assert note.tags == ("召回", "recsys")
+    assert note.slug == "note"
+
+
+@pytest.mark.parametrize("posted_key,edited_key", [("posted", "edited"), ("date", "lastmod")])
+def test_date_key_aliases(posted_key, edited_key):
+    note = parse(f"---\n{posted_key}: 2023-01-02\n{edited_key}: 2023-01-03T04:05:06Z\n---\n").note
+    assert note.posted.date().isoformat() == "2023-01-02"
+    assert note.edited == datetime(2023, 1, 3, 4, 5, 6, tzinfo=timezone.utc)
+
+
+def test_dates_with_a_time_zone_keep_it_and_naive_ones_use_the_sites():
+    note = parse("---\ndate: 2024-01-01T23:30:00-05:00\nupdated: 2024-01-02 08:00\n---\n").note
+    assert note.posted.utcoffset() == timedelta(hours=-5)
+    assert note.edited.utcoffset() == timedelta(hours=8)
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("ml", (("ml",),)),
+    ("[ml, cv]", (("ml", "cv"),)),  # Hexo: a list is one path, ml › cv
+    ("[[ml, cv], [nlp]]", (("ml", "cv"), ("nlp",))),
+    ("[[a, b], c]", (("a", "b"), ("c",))),
+])
+def test_categories_follow_hexo_rules(value, expected):
+    assert parse(f"---\ncategories: {value}\n---\n").note.categories == expected
+
+
+def test_singular_category_key():
+    assert parse("---\ncategory: research\n---\n").note.categories == (("research",),)
+
+
+def test_tags_as_text_are_split_on_commas():
+    assert parse("---\ntags: a, b ,c\n---\n").note.tags == ("a", "b", "c")
+
+
+def test_a_number_for_tags_is_used_with_a_warning():
+    result = parse("---\ntitle: x\ntags: 5\n---\n")
+    assert result.note.tags == ("5",)
+    (problem,) = result.problems
+    assert problem.severity == "warning" and problem.line == 3
+
+
+def test_a_bad_date_is_an_error_naming_file_and_line():
+    result = parse("---\ntitle: x\ndate: 2023-02-30\n---\n", name="bad.md")
+    assert result.note is None
+    (problem,) = result.problems
+    assert problem.severity == "error"
+    assert str(problem.path).endswith("bad.md") and problem.line == 3
+    assert "2023-02-30" in problem.message and "not a real date" in problem.message
+
+
+def test_yaml_errors_name_the_line_in_the_file():
+    result = parse("---\ntitle: ok\ntags: [a, b\n---\n")
+    (problem,) = result.problems
+    assert problem.severity == "error" and "not valid YAML" in problem.message
+    assert problem.line in (3, 4)
+
+
+def test_unclosed_front_matter_says_how_to_fix_it():
+    (problem,) = parse("---\ntitle: x\n\nbody").problems
+    assert "never closed" in problem.message and problem.line == 1
+
+
+def test_unknown_keys_are_kept_for_themes():
+    note = parse("---\ntitle: x\nmathjax: true\npaper_venue: ICML\n---\n").note
+    assert note.extra == {"mathjax": True, "paper_venue": "ICML"}
+
+
+def test_no_front_matter_means_title_from_file_name():
+    note = parse("Just text.\n", name="Attention Notes.md").note
+    assert note.title == "Attention Notes" and note.posted is None
+
+
+def test_a_title_that_is_a_number_is_text_with_a_warning():
+    result = parse("---\ntitle: 2024\n---\n")
+    assert result.note.title == "2024" and result.problems[0].severity == "warning"
+
+
+def test_slug_from_front_matter_or_file_name_with_cjk_transliterated():
+    assert parse("---\ntitle: x\n---\n", name="多兴趣召回.md").note.slug == "duo-xing-qu-zhao-hui"
+    assert parse("---\nslug: My Own Slug\n---\n", name="a.md").note.slug == "my-own-slug"
+    unicode_settings = ParseSettings("UTC", unicode_slugs=True, auto_excerpt_length=0)
+    source = SourceFile(Path("/s/多兴趣召回.md"), "多兴趣召回.md", b"x", 0.0)
+    assert parse_note(source, unicode_settings, MarkdownPipeline()).note.slug == "多兴趣召回"
+
+
+def test_a_page_bundle_is_named_after_its_folder():
+    assert parse("---\ntitle: x\n---\n", name="posts/clip/index.md").note.slug == "clip"
+
+
+def test_windows_line_endings_and_a_bom_are_fine():
+    text = "\ufeff---\r\ntitle: Win\r\ndate: 2024-01-01\r\n---\r\n\r\nHello\r\n"
+    source = SourceFile(Path("/s/w.md"), "w.md", text.encode("utf-8"), 0.0)
+    note = parse_note(source, SETTINGS, MarkdownPipeline()).note
+    assert note.title == "Win" and "<p>Hello</p>" in note.body_html
+
+
+def test_missing_dates_come_from_the_file_with_a_warning_for_date(site):
+    path = site.note("undated.md", "title: Undated")
+    stamp = datetime(2022, 3, 4, 5, 6, 7, tzinfo=timezone.utc).timestamp()
+    os.utime(path, (stamp, stamp))
+    report = site.build()
+    assert any("has no `date`" in p.message for p in report.warnings)
+    page = site.page("2022/03/04/undated/")
+    assert "2022-03-04" in page
+
+
+def test_missing_updated_comes_from_the_last_git_commit(site):
+    site.note("committed.md", "title: Committed\ndate: 2020-01-01")
+    env = {**os.environ, "GIT_AUTHOR_DATE": "2021-06-07T12:00:00Z", "GIT_COMMITTER_DATE": "2021-06-07T12:00:00Z",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x"}
+    for args in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "notes"]):
+        subprocess.run(["git", *args], cwd=site.root, check=True, env=env)
+    site.build()
+    page = site.page("2020/01/01/committed/")
+    assert 'datetime="2021-06-07' in page  # the commit, not the checkout's mtime

@@ -1,0 +1,57 @@
+"""Settings: every key optional, mistakes reported all at once with a "did you mean"."""
+
+import pytest
+
+from notes_site.config import load_config
+from notes_site.errors import ConfigError
+
+
+def test_a_site_without_settings_gets_the_defaults(site):
+    config = load_config(site.root)
+    assert config.per_page == 10
+    assert config.permalink == ":year/:month/:day/:slug/"
+    assert config.language == "en"
+    assert [entry.url for entry in config.menu] == ["", "categories/", "tags/", "archives/"]
+
+
+def test_a_typo_in_a_key_gets_a_did_you_mean_with_its_line(site):
+    site.settings("title: Notes\nper_pgae: 5\n")
+    with pytest.raises(ConfigError) as raised:
+        load_config(site.root)
+    (problem,) = raised.value.problems
+    assert problem.line == 2
+    assert "unknown setting `per_pgae`" in problem.message
+    assert "Did you mean `per_page`?" in problem.hint
+
+
+def test_every_bad_setting_is_reported_at_once(site):
+    site.settings("per_page: ten\nlanguage: fr\ntimezone: Mars/Base\ntheme: [a]\n")
+    with pytest.raises(ConfigError) as raised:
+        load_config(site.root)
+    messages = [str(p) for p in raised.value.problems]
+    assert len(messages) == 2  # type errors first: per_page and theme
+    assert any("`per_page` must be a whole number" in m for m in messages)
+    site.settings("language: fr\ntimezone: Mars/Base\npermalink: ':year/:titel/'\n")
+    with pytest.raises(ConfigError) as raised:
+        load_config(site.root)
+    text = "\n".join(str(p) for p in raised.value.problems)
+    assert "`language: fr` is not supported" in text and "en, zh-CN" in text
+    assert "`timezone: Mars/Base` is not a known time zone" in text
+    assert "permalink token `:titel` is unknown" in text and "Did you mean `:title`?" in text
+
+
+def test_invalid_yaml_names_the_line(site):
+    site.settings("title: Notes\nsubtitle: [unclosed\n")
+    with pytest.raises(ConfigError, match=r"notes-site.yaml:\d+: the settings are not valid YAML"):
+        load_config(site.root)
+
+
+def test_base_url_with_a_sub_path(site):
+    site.settings("base_url: https://me.github.io/notes\n")
+    assert load_config(site.root).base_path == "/notes/"
+
+
+def test_menu_accepts_hexo_style_entries(site):
+    site.settings("menu:\n  Home: / || fa fa-home\n  About: /about/\n  GitHub: https://github.com/me\n")
+    menu = load_config(site.root).menu
+    assert [(m.title, m.url) for m in menu] == [("Home", ""), ("About", "about/"), ("GitHub", "https://github.com/me")]
