@@ -43,7 +43,7 @@ class MarkdownPipeline:
         md = MarkdownIt("commonmark", {"html": True, "typographer": False})
         md.enable(["table", "strikethrough"])
         md.use(footnote_plugin)
-        md.use(tasklists_plugin)
+        md.use(tasklists_plugin, label=True)
         md.use(deflist_plugin)
         md.use(dollarmath_plugin, allow_digits=False, double_inline=True)
         md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id,
@@ -57,8 +57,8 @@ class MarkdownPipeline:
         md.add_render_rule("math_inline_double", render_math_display)
         md.add_render_rule("math_block", render_math_display)
         md.add_render_rule("math_block_label", render_math_display)
-        md.add_render_rule("table_open", lambda *a: '<div class="table-wrap"><table>\n')
-        md.add_render_rule("table_close", lambda *a: "</table></div>\n")
+        # Wide tables scroll sideways; tabindex lets keyboard users scroll them too.
+        md.add_render_rule("table_open", lambda *a: '<table tabindex="0">\n')
         self.md = md
 
     def render(self, text: str) -> RenderedMarkdown:

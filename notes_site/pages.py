@@ -36,6 +36,7 @@ class SiteView:
     category_count: int
     tag_count: int
     menu: tuple[MenuItem, ...]
+    year: str  # the span of the notes' years for the footer: "2023–2024"
 
 
 @dataclass(frozen=True)
@@ -127,8 +128,10 @@ def site_view(site: Site, strings: dict[str, str]) -> SiteView:
         MenuItem(strings.get(entry.title, entry.title), entry.url, "://" in entry.url or entry.url.startswith("mailto:"))
         for entry in config.menu
     )
+    years = [year for year, _notes in site.years]
+    span = "" if not years else str(years[0]) if len(years) == 1 else f"{years[-1]}–{years[0]}"
     return SiteView(config.title, config.subtitle, config.author, config.description, config.language,
-                    len(site.notes), len(site.categories), len(site.tags), menu)
+                    len(site.notes), len(site.categories), len(site.tags), menu, span)
 
 
 class PagePlanner:

@@ -11,6 +11,7 @@ import hashlib
 import posixpath
 import re
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from slugify import slugify
@@ -20,6 +21,7 @@ from notes_site.markdown import LINK_CLOSE, LINK_OPEN
 MARKED_LINK = re.compile(LINK_OPEN + "([^" + LINK_CLOSE + "]*)" + LINK_CLOSE)
 
 
+@lru_cache(maxsize=65536)
 def make_slug(text: str, unicode_slugs: bool = False) -> str:
     """URL-safe slug; CJK is transliterated (多兴趣召回 → duo-xing-qu-zhao-hui) unless unicode_slugs."""
     slug = slugify(text, allow_unicode=unicode_slugs)
