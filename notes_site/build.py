@@ -35,6 +35,7 @@ class BuildOptions:
     drafts: bool = False
     strict: bool = False
     progress: Progress | None = None
+    publish_with_errors: bool = True  # serve keeps the last good site instead
 
     @property
     def output_dir(self) -> Path:
@@ -109,7 +110,10 @@ def build_site(options: BuildOptions) -> BuildReport:
         report.files_copied = staged.files_written - report.pages_written
         if options.strict:
             report.problems = [strict(p) for p in report.problems]
-        staged.commit()
+        if report.errors and not options.publish_with_errors:
+            staged.abort()
+        else:
+            staged.commit()
     except BaseException:
         staged.abort()
         raise

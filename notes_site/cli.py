@@ -56,6 +56,54 @@ def build(site_root: Path, output: Path | None, drafts: bool, strict: bool, verb
         sys.exit(1)
 
 
+@main.command()
+@click.option("--site", "site_root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The site folder.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Only loopback by default; 0.0.0.0 exposes the preview to your network.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in your web browser.")
+@click.option("--no-drafts", is_flag=True, help="Hide notes with `draft: true` (shown by default while serving).")
+def serve(site_root: Path, host: str, port: int, open_browser: bool, no_drafts: bool) -> None:
+    """Preview the site with live reload while you write.
+
+    Builds the site into a temporary folder, serves it, watches content/, themes/ and
+    notes-site.yaml, rebuilds on every save and reloads open pages. Build errors show
+    in the page; the last good site stays online. Ctrl-C stops.
+    """
+    import errno
+
+    from notes_site.serve import DevServer
+
+    if not site_root.is_dir():
+        raise click.UsageError(f"the site folder {site_root} does not exist.")
+    try:
+        server = DevServer(site_root, host=host, port=port, drafts=not no_drafts, log=click.echo)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise click.UsageError(f"port {port} is already in use; try --port 0 to pick a free one.") from exc
+        raise
+    import signal
+
+    def stop_on_terminate(signum, frame):
+        raise KeyboardInterrupt  # SIGTERM cleans up like Ctrl-C
+
+    signal.signal(signal.SIGTERM, stop_on_terminate)
+    try:
+        server.start()
+        click.echo(f"Serving {site_root.resolve()} at {server.url} (Ctrl-C to stop)")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(server.url)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("\nStopped.")
+    finally:
+        server.shutdown()
+
+
 def terminal_progress():
     def show(stage: str, done: int, total: int) -> None:
         click.echo(f"\r\033[K{stage}: {done}/{total}", nl=False, err=True)
@@ -74,3 +122,63 @@ def print_failure(exc: Exception, verbose: bool) -> None:
         traceback.print_exception(cause)
     if isinstance(exc, Exception) and not getattr(exc, "problems", ()):
         click.echo("Nothing was written; the previous site (if any) is unchanged.", err=True)
+
+
+@main.command()
+@click.argument("title")
+@click.option("--site", "site_root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The site folder.")
+@click.option("--kind", default="note", show_default=True,
+              help="The scaffold to use: scaffolds/KIND.md of the site, else of the theme (note, paper).")
+@click.option("--category", default=None, help="The note's category.")
+@click.option("--tags", default=None, help="Comma-separated tags, e.g. --tags cv,对比学习.")
+@click.option("--slug", default=None, help="The file name and URL slug (default: from the title).")
+@click.option("--draft", is_flag=True, help="Mark the note as a draft (left out of builds without --drafts).")
+@click.option("--dir", "folder", default=None,
+              help="Folder under content/ for the new file.  [default: the new_note_dir setting]")
+@click.option("--arxiv", default=None, help="arXiv id for a paper note, e.g. 2103.00020.")
+def new(title: str, site_root: Path, kind: str, category: str | None, tags: str | None, slug: str | None,
+        draft: bool, folder: str | None, arxiv: str | None) -> None:
+    """Create a note from a scaffold: notes-site new "CLIP".
+
+    Writes content/<slug>.md with the title, the current date and time in the site's
+    time zone and an empty <!-- more --> section. An existing file is never overwritten.
+    """
+    from notes_site.errors import NotesSiteError
+    from notes_site.scaffold import NewNote, create_note
+
+    request = NewNote(
+        title=title, kind=kind, category=category,
+        tags=tuple(t.strip() for t in (tags or "").split(",") if t.strip()),
+        slug=slug, draft=draft, folder=folder, arxiv=arxiv,
+    )
+    try:
+        path = create_note(site_root, request)
+    except NotesSiteError as exc:
+        print_failure(exc, verbose=False)
+        sys.exit(exc.exit_code)
+    click.echo(f"Created {path}")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
+def init(folder: Path) -> None:
+    """Start a new site in FOLDER (default: here), which must be empty or new.
+
+    Creates a commented notes-site.yaml with every setting, content/ with a welcome
+    note, and scaffolds/note.md and scaffolds/paper.md.
+    """
+    from notes_site.errors import NotesSiteError
+    from notes_site.scaffold import init_site
+
+    try:
+        created = init_site(folder)
+    except NotesSiteError as exc:
+        print_failure(exc, verbose=False)
+        sys.exit(exc.exit_code)
+    for path in created:
+        click.echo(f"Created {path}")
+    where = "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder} && "
+    click.echo("\nNext:")
+    click.echo(f"  {where}notes-site serve     # preview at http://127.0.0.1:8000/ while you write")
+    click.echo(f"  {where}notes-site build     # write the site into public/")

@@ -54,6 +54,7 @@ class SiteConfig:
     excerpt: ExcerptSettings = field(default_factory=ExcerptSettings)
     date_format: str = "%Y-%m-%d"
     unicode_slugs: bool = False
+    new_note_dir: str = ""  # where `notes-site new` puts notes, relative to content/
     fingerprint: str = ""  # hash of the settings file: any change rebuilds everything
 
     @property
@@ -87,6 +88,7 @@ SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
     "excerpt": dict,
     "date_format": str,
     "unicode_slugs": bool,
+    "new_note_dir": str,
 }
 EXCERPT_KEYS = {"auto_length": int}
 PERMALINK_TOKENS = (
@@ -179,6 +181,8 @@ def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]
             report(key, f"unknown setting `excerpt.{key}`.", did_you_mean(str(key), EXCERPT_KEYS))
         elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
             report(key, f"`excerpt.{key}` must be a whole number of characters (0 turns it off).")
+    if ".." in data.get("new_note_dir", "").replace("\\", "/").split("/") or data.get("new_note_dir", "").startswith("/"):
+        report("new_note_dir", "`new_note_dir` must be a folder inside content/, like `posts` or `notes/2024`.")
     if "menu" in data:
         try:
             parse_menu(data["menu"])
