@@ -14,13 +14,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from notes_site.config import SiteConfig, load_config
-from notes_site.errors import Problem, error, warning
+from notes_site.errors import OutputError, Problem, error, warning
 from notes_site.markdown import MarkdownPipeline
 from notes_site.notes import Note, ParsedNote, ParseSettings, parse_note
-from notes_site.pages import PagePlanner, site_view
+from notes_site.pages import Page, PagePlanner, site_view
 from notes_site.render import Renderer, find_theme, load_strings
-from notes_site.site import assemble_site
+from notes_site.site import PlacedAsset, assemble_site
 from notes_site.sources import SourceFile, last_edit_times, scan_content
+from notes_site.urls import output_file
 from notes_site.write import StagedOutput, check_output_folder
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -80,6 +81,11 @@ def build_site(options: BuildOptions) -> BuildReport:
 
     tree = scan_content(config.content_dir)
     report.notes_read = len(tree.notes)
+    if not config.content_dir.is_dir():
+        report.problems.append(warning(
+            f"there is no content folder at {config.content_dir}, so the site has no notes.",
+            hint="Create it and put your Markdown notes in it, or point --site at your site folder.",
+        ))
     parsed = parse_all(tree.notes, parse_settings(config), options.progress)
     notes = []
     for result in parsed:
@@ -90,22 +96,38 @@ def build_site(options: BuildOptions) -> BuildReport:
     if not options.drafts:
         notes = [note for note in notes if not note.draft]
     report.notes_published = len(notes)
+    published = {note.source for note in notes}
+    hidden = tuple(source.rel for source in tree.notes if source.rel not in published)
 
-    site, site_problems = assemble_site(config, notes, tree.assets)
+    site, site_problems = assemble_site(config, notes, tree.assets, hidden)
     report.problems.extend(site_problems)
     pages = PagePlanner(site, strings).plan()
+    clashing, clash_problems = notes_on_generated_pages(pages)
+    if clashing:  # rare: place the site again without them, so no listing links to them
+        report.problems.extend(clash_problems)
+        notes = [note for note in notes if note.path not in clashing]
+        hidden += tuple(note.source for note in site_notes(site) if note.path in clashing)
+        site, _ = assemble_site(config, notes, tree.assets, hidden)
+        pages = PagePlanner(site, strings).plan()
     renderer = Renderer(config, theme, strings, site_view(site, strings))
 
-    staged = StagedOutput(options.output_dir)
+    static_files = theme.static_files()
+    assets, clashes = drop_output_clashes(pages, site.assets, static_files)
+    report.problems.extend(clashes)
+
+    try:
+        staged = StagedOutput(options.output_dir)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder {options.output_dir}: {exc}.") from exc
     try:
         for done, page in enumerate(pages, start=1):
-            staged.write_text(output_name(page.path), renderer.render(page))
+            staged.write_text(output_file(page.path), renderer.render(page))
             if options.progress and done % 200 == 0:
                 options.progress("render", done, len(pages))
         report.pages_written = staged.files_written
-        for relative, source in theme.static_files().items():
+        for relative, source in static_files.items():
             staged.copy_file(relative, source)
-        for asset in site.assets:
+        for asset in assets:
             staged.copy_file(asset.path, asset.source.path)
         report.files_copied = staged.files_written - report.pages_written
         if options.strict:
@@ -114,6 +136,10 @@ def build_site(options: BuildOptions) -> BuildReport:
             staged.abort()
         else:
             staged.commit()
+    except OSError as exc:
+        staged.abort()
+        raise OutputError(f"writing the site into {options.output_dir} failed: {exc}. "
+                          "Check that the folder is writable and the disk is not full.") from exc
     except BaseException:
         staged.abort()
         raise
@@ -121,10 +147,43 @@ def build_site(options: BuildOptions) -> BuildReport:
     return report
 
 
-def output_name(path: str) -> str:
-    from notes_site.urls import output_file
+def notes_on_generated_pages(pages: list[Page]) -> tuple[set[Path], list[Problem]]:
+    """Notes whose permalink lands on a page the site generates (/archives/, /tags/…)."""
+    generated = {output_file(page.path): page.info.kind for page in pages if page.info.kind != "note"}
+    clashing, problems = set(), []
+    for page in pages:
+        kind = generated.get(output_file(page.path)) if page.info.kind == "note" else None
+        if kind is not None:
+            clashing.add(page.source)
+            problems.append(error(f"the note would be written to /{page.path}, which is the site's {kind} page.",
+                                  page.source, hint="Give it another `slug:` or change the `permalink` setting."))
+    return clashing, problems
 
-    return output_file(path)
+
+def site_notes(site) -> list[Note]:
+    return [item.note for item in site.notes]
+
+
+def drop_output_clashes(pages: list[Page], assets: list[PlacedAsset], static_files: dict[str, Path]):
+    """No two things write one file: content files may not replace pages; they do replace theme files."""
+    problems: list[Problem] = []
+    owners = {output_file(page.path): f"{page.info.kind} page" for page in pages}
+    kept_assets = []
+    for asset in assets:
+        if asset.path in owners:
+            problems.append(error(f"the file would overwrite the {owners[asset.path]} at /{asset.path}.",
+                                  asset.source.path, hint="Rename or move the file."))
+            continue
+        owners[asset.path] = f"file {asset.source.rel}"
+        kept_assets.append(asset)
+    for relative in list(static_files):
+        if relative in owners:
+            problems.append(warning(
+                f"the theme file {relative} is replaced by the site's {owners[relative]}.",
+                static_files[relative], hint="Rename one of them if that is not what you want.",
+            ))
+            del static_files[relative]
+    return kept_assets, problems
 
 
 def strict(problem: Problem) -> Problem:
@@ -178,7 +237,7 @@ def fill_missing_dates(notes: list[Note], site_root: Path, problems: list[Proble
         if note.posted is None:
             problems.append(warning(
                 f"the note has no `date`; using its last edit time ({stamp:%Y-%m-%d}).",
-                note.path, 2, "Add `date: YYYY-MM-DD` to its front matter to fix its place in the site.",
+                note.path, None, "Add `date: YYYY-MM-DD` to its front matter to fix its place in the site.",
             ))
         posted = note.posted or stamp
         edited = note.edited or max(stamp, posted)

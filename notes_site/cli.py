@@ -26,7 +26,7 @@ def main() -> None:
               help="Where to write the site.  [default: <site>/public]")
 @click.option("--drafts", is_flag=True, help="Include notes with `draft: true`.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit code 1).")
-@click.option("--verbose", is_flag=True, help="Show tracebacks for unexpected errors.")
+@click.option("--verbose", is_flag=True, help="Also show the underlying Python error of a failure.")
 def build(site_root: Path, output: Path | None, drafts: bool, strict: bool, verbose: bool) -> None:
     """Build the site into public/ (or --output).
 
@@ -43,7 +43,7 @@ def build(site_root: Path, output: Path | None, drafts: bool, strict: bool, verb
     try:
         report = build_site(options)
     except NotesSiteError as exc:
-        print_failure(exc, verbose)
+        print_failure(exc, verbose, nothing_written=True)
         sys.exit(exc.exit_code)
     if sys.stderr.isatty():
         click.echo("\r\033[K", nl=False, err=True)
@@ -52,7 +52,7 @@ def build(site_root: Path, output: Path | None, drafts: bool, strict: bool, verb
         click.echo(f"{label}: {problem}", err=True)
     click.echo(report.summary())
     if report.errors:
-        click.echo(f"The site was written without the notes that have errors. Fix them and build again.", err=True)
+        click.echo("The site was written, leaving out what has errors; fix them and build again.", err=True)
         sys.exit(1)
 
 
@@ -111,7 +111,8 @@ def terminal_progress():
     return show
 
 
-def print_failure(exc: Exception, verbose: bool) -> None:
+def print_failure(exc: Exception, verbose: bool, nothing_written: bool = False) -> None:
+    """A NotesSiteError as the user should see it; the traceback of its cause only with --verbose."""
     click.echo(click.style("error", fg="red", bold=True) + f": {exc}", err=True)
     for problem in getattr(exc, "problems", ()):
         click.echo(f"  {problem}", err=True)
@@ -120,7 +121,7 @@ def print_failure(exc: Exception, verbose: bool) -> None:
         import traceback
 
         traceback.print_exception(cause)
-    if isinstance(exc, Exception) and not getattr(exc, "problems", ()):
+    if nothing_written:
         click.echo("Nothing was written; the previous site (if any) is unchanged.", err=True)
 
 

@@ -64,8 +64,8 @@ class SiteConfig:
     @property
     def base_path(self) -> str:
         """The path part of base_url, always with slashes at both ends ("/", "/notes/")."""
-        path = urlsplit(self.base_url).path or "/"
-        return path if path.endswith("/") else path + "/"
+        path = "/" + urlsplit(self.base_url).path.strip("/")
+        return path if path == "/" else path + "/"
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
@@ -149,6 +149,7 @@ def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]
     def report(key: str, message: str, hint: str = "") -> None:
         problems.append(error(message, path, key_line(text, key), hint))
 
+    typed = {}  # the keys whose values have the right type: their values are checked next
     for key, value in data.items():
         if key not in SETTING_TYPES:
             report(str(key), f"unknown setting `{key}`.", did_you_mean(str(key), SETTING_TYPES))
@@ -156,9 +157,10 @@ def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]
         expected = SETTING_TYPES[key]
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             names = " or ".join(t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,)))
-            report(key, f"`{key}` must be a {type_word(names)}, not {type_word(type(value).__name__)}.")
-    if problems:
-        return problems
+            report(key, f"`{key}` must be {type_word(names)}, not {type_word(type(value).__name__)}.")
+        else:
+            typed[key] = value
+    data = typed
     if data.get("language", "en") not in LANGUAGES:
         report("language", f"`language: {data['language']}` is not supported.", f"Use one of: {', '.join(LANGUAGES)}.")
     if "timezone" in data:
@@ -232,8 +234,8 @@ def did_you_mean(word: str, choices: Any) -> str:
 
 
 def type_word(name: str) -> str:
-    words = {"str": "text", "int": "whole number", "bool": "true/false", "dict": "mapping",
-             "list": "list", "float": "number", "NoneType": "nothing"}
+    words = {"str": "text", "int": "a whole number", "bool": "true or false", "dict": "a mapping",
+             "list": "a list", "float": "a number", "NoneType": "empty"}
     return " or ".join(words.get(n, n) for n in name.split(" or "))
 
 

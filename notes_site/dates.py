@@ -61,18 +61,37 @@ def describe(value: object) -> str:
 
 
 def format_date(moment: datetime, pattern: str) -> str:
-    """strftime, or Hexo/moment.js tokens (YYYY-MM-DD) so migrated settings keep working."""
-    if "%" not in pattern:
-        pattern = moment_to_strftime(pattern)
-    return moment.strftime(pattern)
+    """strftime (`%Y-%m-%d`), or Hexo/moment.js tokens (`YYYY-MM-DD`, `YYYY年M月D日`)."""
+    if "%" in pattern:
+        return moment.strftime(pattern)
+    return MOMENT_TOKEN.sub(lambda m: moment_value(moment, m.group(0)), pattern)
 
 
-MOMENT_TOKENS = {
-    "YYYY": "%Y", "YY": "%y", "MMMM": "%B", "MMM": "%b", "MM": "%m", "DD": "%d",
-    "HH": "%H", "hh": "%I", "mm": "%M", "ss": "%S", "A": "%p", "dddd": "%A", "ddd": "%a",
-}
-MOMENT_PATTERN = re.compile("|".join(sorted(MOMENT_TOKENS, key=len, reverse=True)))
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Longest tokens first; [text] is moment's escape for literal text.
+MOMENT_TOKEN = re.compile(r"\[[^\]]*\]|YYYY|YY|MMMM|MMM|MM|M|Do|DD|D|dddd|ddd|HH|H|hh|h|mm|m|ss|s|A|a")
 
 
-def moment_to_strftime(pattern: str) -> str:
-    return MOMENT_PATTERN.sub(lambda m: MOMENT_TOKENS[m.group(0)], pattern.replace("%", "%%"))
+def moment_value(moment: datetime, token: str) -> str:
+    if token.startswith("["):
+        return token[1:-1]
+    hour12 = moment.hour % 12 or 12
+    values = {
+        "YYYY": f"{moment.year:04d}", "YY": f"{moment.year % 100:02d}",
+        "MMMM": MONTHS[moment.month - 1], "MMM": MONTHS[moment.month - 1][:3],
+        "MM": f"{moment.month:02d}", "M": str(moment.month),
+        "Do": ordinal(moment.day), "DD": f"{moment.day:02d}", "D": str(moment.day),
+        "dddd": DAYS[moment.weekday()], "ddd": DAYS[moment.weekday()][:3],
+        "HH": f"{moment.hour:02d}", "H": str(moment.hour), "hh": f"{hour12:02d}", "h": str(hour12),
+        "mm": f"{moment.minute:02d}", "m": str(moment.minute),
+        "ss": f"{moment.second:02d}", "s": str(moment.second),
+        "A": "AM" if moment.hour < 12 else "PM", "a": "am" if moment.hour < 12 else "pm",
+    }
+    return values[token]
+
+
+def ordinal(day: int) -> str:
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"

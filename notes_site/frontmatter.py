@@ -46,7 +46,11 @@ FrontMatterLoader.yaml_implicit_resolvers = {
 def decode_text(data: bytes) -> str:
     """Text of a note file: UTF-8 (BOM or not) or UTF-16 with a BOM; newlines made `\\n`."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise FrontMatterError(f"the file starts like UTF-16 text but is not ({exc.reason}).", None,
+                                   "Save it as UTF-8 in your editor.") from exc
     else:
         try:
             text = data.decode("utf-8-sig")

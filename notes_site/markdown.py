@@ -54,7 +54,7 @@ class MarkdownPipeline:
         md.add_render_rule("heading_open", render_heading_open)
         md.add_render_rule("footnote_ref", render_footnote_ref)
         md.add_render_rule("math_inline", render_math_inline)
-        md.add_render_rule("math_inline_double", render_math_display)
+        md.add_render_rule("math_inline_double", render_math_display_inline)
         md.add_render_rule("math_block", render_math_display)
         md.add_render_rule("math_block_label", render_math_display)
         # Wide tables scroll sideways; tabindex lets keyboard users scroll them too.
@@ -169,8 +169,21 @@ def render_math_inline(self, tokens, idx, options, env) -> str:
 
 
 def render_math_display(self, tokens, idx, options, env) -> str:
-    source = escape(tokens[idx].content.strip(), quote=False)
+    """A display formula; `$$ … $$ (label)` keeps its label, numbered at the right."""
+    token = tokens[idx]
+    source = escape(token.content.strip(), quote=False)
+    if token.type == "math_block_label" and token.info:
+        label = escape(token.info.strip())
+        id_attr = "" if env.get("excerpt") else f' id="eq-{heading_id(token.info)}"'
+        return (f'<div class="math display"{id_attr}>\\[{source}\\]'
+                f'<span class="math-label">({label})</span></div>\n')
     return f'<div class="math display">\\[{source}\\]</div>\n'
+
+
+def render_math_display_inline(self, tokens, idx, options, env) -> str:
+    """`$$…$$` inside a paragraph: a display formula that must stay phrasing content."""
+    source = escape(tokens[idx].content.strip(), quote=False)
+    return f'<span class="math display">\\[{source}\\]</span>'
 
 
 def render_fence(self, tokens, idx, options, env) -> str:

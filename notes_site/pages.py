@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -65,6 +66,7 @@ class NoteView:
     has_more: bool
     content: Markup
     description: str
+    extra: dict[str, Any]  # front-matter keys notes-site does not know, for themes
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class Page:
     info: PageInfo
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    source: Path | None = None  # the note file a note page comes from, for messages
 
     @property
     def path(self) -> str:
@@ -179,6 +182,7 @@ class PagePlanner:
             has_more=note.has_more,
             content=Markup(self.resolve(item, note.body_html, page_path)) if full else Markup(""),
             description=note.description,
+            extra=note.extra,
         )
 
     def resolve(self, item: PlacedNote, html: str, page_path: str) -> str:
@@ -199,6 +203,7 @@ class PagePlanner:
                 {"note": view,
                  "newer": NoteLink(newer.note.title, newer.path) if newer else None,
                  "older": NoteLink(older.note.title, older.path) if older else None},
+                item.note.path,
             ))
         return pages
 

@@ -302,7 +302,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             return
 
     def send_event(self, name: str, data) -> None:
-        self.wfile.write(f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode("utf-8"))
+        self.wfile.write(f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode())
         self.wfile.flush()
 
 

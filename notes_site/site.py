@@ -70,20 +70,25 @@ class Site:
         return tuple(make_slug(name, self.config.unicode_slugs) for name in category)
 
     def tag_terms(self, note: Note) -> list[Term]:
-        return [self.tags[make_slug(tag, self.config.unicode_slugs)] for tag in note.tags]
+        slugs = dict.fromkeys(make_slug(tag, self.config.unicode_slugs) for tag in note.tags)
+        return [self.tags[slug] for slug in slugs]
 
 
 def sort_key(note: Note) -> tuple:
     return (-note.posted.timestamp(), note.title.lower(), note.source)
 
 
-def assemble_site(config: SiteConfig, notes: list[Note], assets: tuple[AssetFile, ...]) -> tuple[Site, list[Problem]]:
-    """Place every note and asset; problems are URL clashes and paths that leave the site."""
+def assemble_site(config: SiteConfig, notes: list[Note], assets: tuple[AssetFile, ...],
+                  hidden_sources: tuple[str, ...] = ()) -> tuple[Site, list[Problem]]:
+    """Place every note and asset; problems are URL clashes and paths that leave the site.
+
+    `hidden_sources` are notes left out of this build (drafts, notes with errors): the
+    files in their bundles or asset folders are left out with them.
+    """
     problems: list[Problem] = []
     ordered = sorted(notes, key=sort_key)
     placed: list[PlacedNote] = []
     owners: dict[str, str] = {}  # output file -> the source that claims it
-    sources_by_output: dict[str, object] = {}
     for note in ordered:
         category = tuple(make_slug(n, config.unicode_slugs) for n in note.category) if note.category else ()
         try:
@@ -101,12 +106,10 @@ def assemble_site(config: SiteConfig, notes: list[Note], assets: tuple[AssetFile
             ))
             continue
         owners[target] = note.source
-        sources_by_output[target] = note
         placed.append(PlacedNote(note, path))
 
     categories, tags = collect_terms(config, placed)
-    placed_assets, asset_problems = place_assets(placed, assets, owners)
-    problems.extend(asset_problems)
+    placed_assets = place_assets(placed, hidden_asset_filter(assets, hidden_sources))
     link_targets = {p.note.source: p.path for p in placed}
     link_targets.update({a.source.rel: a.path for a in placed_assets})
     years: dict[int, list[PlacedNote]] = {}
@@ -145,7 +148,18 @@ def collect_terms(config: SiteConfig, placed: list[PlacedNote]) -> tuple[dict, d
     return categories, tags
 
 
-def place_assets(placed: list[PlacedNote], assets: tuple[AssetFile, ...], owners: dict[str, str]):
+def hidden_asset_filter(assets: tuple[AssetFile, ...], hidden_sources: tuple[str, ...]) -> tuple[AssetFile, ...]:
+    hidden_dirs = []
+    for source in hidden_sources:
+        folder, name = posixpath.split(source)
+        stem = name.rsplit(".", 1)[0]
+        hidden_dirs.append(folder if stem.lower() in ("index", "_index") and folder else posixpath.join(folder, stem))
+    if not hidden_dirs:
+        return assets
+    return tuple(a for a in assets if not any(a.rel.startswith(d + "/") for d in hidden_dirs))
+
+
+def place_assets(placed: list[PlacedNote], assets: tuple[AssetFile, ...]) -> list[PlacedAsset]:
     """Files in a note's bundle or asset folder go beside its page; other files keep their path."""
     owner_dirs: dict[str, str] = {}  # content-relative folder -> site path of the owning note
     for item in placed:
@@ -155,7 +169,7 @@ def place_assets(placed: list[PlacedNote], assets: tuple[AssetFile, ...], owners
             owner_dirs[folder] = item.path
         else:
             owner_dirs[posixpath.join(folder, stem)] = item.path
-    result, problems = [], []
+    result = []
     for asset in assets:
         path = None
         folder = posixpath.dirname(asset.rel)
@@ -169,11 +183,5 @@ def place_assets(placed: list[PlacedNote], assets: tuple[AssetFile, ...], owners
             if not folder:
                 break
             folder = posixpath.dirname(folder)
-        path = path or clean_path(asset.rel)
-        if path in owners:
-            problems.append(error(f"the file {asset.rel} would overwrite the page of {owners[path]}.",
-                                  asset.path, hint="Rename or move the file."))
-            continue
-        owners[path] = asset.rel
-        result.append(PlacedAsset(asset, path))
-    return result, problems
+        result.append(PlacedAsset(asset, path or clean_path(asset.rel)))
+    return result

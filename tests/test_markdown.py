@@ -118,3 +118,14 @@ def test_excerpts_are_valid_html_on_their_own_and_have_no_ids():
     assert "id=" not in rendered.excerpt_html  # ids would clash on a page with several excerpts
     assert "#fn1" in rendered.excerpt_html  # the footnote ref still leads to the note
     assert "footnotes" not in rendered.excerpt_html
+
+
+def test_display_math_inside_a_paragraph_stays_valid_html():
+    out = html("The loss $$\\mathcal{L}=1$$ is small.\n")
+    assert '<p>The loss <span class="math display">' in out
+    assert_well_formed(out)
+
+
+def test_numbered_equations_keep_their_label():
+    out = html("$$\nE = mc^2\n$$ (1)\n")
+    assert 'id="eq-1"' in out and '<span class="math-label">(1)</span>' in out

@@ -2,7 +2,7 @@
 
 import os
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -37,7 +37,7 @@ def test_hexo_front_matter():
 def test_date_key_aliases(posted_key, edited_key):
     note = parse(f"---\n{posted_key}: 2023-01-02\n{edited_key}: 2023-01-03T04:05:06Z\n---\n").note
     assert note.posted.date().isoformat() == "2023-01-02"
-    assert note.edited == datetime(2023, 1, 3, 4, 5, 6, tzinfo=timezone.utc)
+    assert note.edited == datetime(2023, 1, 3, 4, 5, 6, tzinfo=UTC)
 
 
 def test_dates_with_a_time_zone_keep_it_and_naive_ones_use_the_sites():
@@ -128,7 +128,7 @@ def test_windows_line_endings_and_a_bom_are_fine():
 
 def test_missing_dates_come_from_the_file_with_a_warning_for_date(site):
     path = site.note("undated.md", "title: Undated")
-    stamp = datetime(2022, 3, 4, 5, 6, 7, tzinfo=timezone.utc).timestamp()
+    stamp = datetime(2022, 3, 4, 5, 6, 7, tzinfo=UTC).timestamp()
     os.utime(path, (stamp, stamp))
     report = site.build()
     assert any("has no `date`" in p.message for p in report.warnings)
@@ -145,3 +145,10 @@ def test_missing_updated_comes_from_the_last_git_commit(site):
     site.build()
     page = site.page("2020/01/01/committed/")
     assert 'datetime="2021-06-07' in page  # the commit, not the checkout's mtime
+
+
+def test_broken_encodings_are_errors_naming_the_file():
+    for data in (b"\xff\xfe\x00\xd8", b"---\ntitle: \xff\xfe bad\n---\n"):
+        source = SourceFile(Path("/s/enc.md"), "enc.md", data, 0.0)
+        (problem,) = parse_note(source, SETTINGS, MarkdownPipeline()).problems
+        assert problem.severity == "error" and "UTF" in problem.message and "UTF-8" in problem.hint

@@ -1,8 +1,6 @@
 """The site a user gets: note pages, listings, pagination, categories, tags, archives, links."""
 
-import re
 
-import pytest
 
 from pagetools import all_pages, links_of, local_target, text_of
 
@@ -220,3 +218,59 @@ def test_date_format_accepts_strftime_and_hexo_tokens(site):
     site.settings("date_format: YYYY/MM/DD\n")
     site.build()
     assert "2024/03/05" in text_of(site.page(""))
+
+
+def test_unknown_front_matter_reaches_templates_as_extra(site):
+    site.note("x.md", "title: X\ndate: 2024-01-01\nvenue: ICML 2024")
+    site.write("themes/default/templates/note.html",
+               "{% extends 'base.html' %}{% block content %}Venue: {{ note.extra.venue }}{% endblock %}")
+    site.build()
+    assert "Venue: ICML 2024" in site.page("2024/01/01/x/")
+
+
+def test_files_of_a_draft_stay_hidden_with_it(site):
+    site.note("secret.md", "title: Secret\ndate: 2024-01-01\ndraft: true")
+    site.write("content/secret/figure.png", "png")
+    site.note("public.md", "title: Public\ndate: 2024-01-02")
+    site.build()
+    assert not list(site.public.rglob("figure.png"))
+    site.build(drafts=True)
+    assert (site.public / "2024/01/01/secret/figure.png").is_file()
+
+
+def test_tags_that_share_a_url_show_once(site):
+    site.note("x.md", "title: X\ndate: 2024-01-01\ntags: [CV, cv]")
+    site.build()
+    assert site.page("2024/01/01/x/").count('href="../../../../tags/cv/"') == 1
+
+
+def test_a_note_cannot_take_the_url_of_a_generated_page(site):
+    site.settings("permalink: ':slug/'\n")
+    site.note("archives.md", "title: My archives note\ndate: 2024-01-01")
+    site.note("ok.md", "title: Fine\ndate: 2024-01-02")
+    report = site.build()
+    (problem,) = report.errors
+    assert "archives.md" in str(problem.path) and "/archives/" in problem.message
+    assert "My archives note" not in site.page("archives/")
+
+
+def test_a_content_file_cannot_overwrite_a_page(site):
+    site.note("ok.md", "title: Fine\ndate: 2024-01-02")
+    site.write("content/index.html", "<p>hand-made</p>")
+    report = site.build()
+    assert any("index.html" in str(p.path) for p in report.errors)
+    assert "hand-made" not in site.page("")
+
+
+def test_a_site_without_a_content_folder_gets_a_warning(tmp_path):
+    from notes_site.build import BuildOptions, build_site
+
+    report = build_site(BuildOptions(site_root=tmp_path))
+    assert any("no content folder" in p.message for p in report.warnings)
+
+
+def test_moment_style_date_formats_for_chinese_sites(site):
+    site.note("x.md", "title: X\ndate: 2024-03-05")
+    site.settings("date_format: YYYY年M月D日\n")
+    site.build()
+    assert "2024年3月5日" in text_of(site.page(""))

@@ -4,12 +4,11 @@ import http.client
 import os
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 from notes_site.serve import DevServer
-from notes_site.watch import Change, Debouncer, classify
+from notes_site.watch import Debouncer, classify
 
 
 @pytest.fixture

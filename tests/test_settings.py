@@ -25,18 +25,15 @@ def test_a_typo_in_a_key_gets_a_did_you_mean_with_its_line(site):
 
 
 def test_every_bad_setting_is_reported_at_once(site):
-    site.settings("per_page: ten\nlanguage: fr\ntimezone: Mars/Base\ntheme: [a]\n")
-    with pytest.raises(ConfigError) as raised:
-        load_config(site.root)
-    messages = [str(p) for p in raised.value.problems]
-    assert len(messages) == 2  # type errors first: per_page and theme
-    assert any("`per_page` must be a whole number" in m for m in messages)
-    site.settings("language: fr\ntimezone: Mars/Base\npermalink: ':year/:titel/'\n")
+    site.settings("per_page: ten\nlanguage: fr\ntimezone: Mars/Base\ntheme: [a]\npermalink: ':year/:titel/'\n")
     with pytest.raises(ConfigError) as raised:
         load_config(site.root)
     text = "\n".join(str(p) for p in raised.value.problems)
-    assert "`language: fr` is not supported" in text and "en, zh-CN" in text
-    assert "`timezone: Mars/Base` is not a known time zone" in text
+    assert len(raised.value.problems) == 6, text
+    assert "notes-site.yaml:1: `per_page` must be a whole number" in text
+    assert "notes-site.yaml:4: `theme` must be text, not a list" in text
+    assert "notes-site.yaml:2: `language: fr` is not supported" in text and "en, zh-CN" in text
+    assert "notes-site.yaml:3: `timezone: Mars/Base` is not a known time zone" in text
     assert "permalink token `:titel` is unknown" in text and "Did you mean `:title`?" in text
 
 
@@ -46,9 +43,13 @@ def test_invalid_yaml_names_the_line(site):
         load_config(site.root)
 
 
-def test_base_url_with_a_sub_path(site):
-    site.settings("base_url: https://me.github.io/notes\n")
-    assert load_config(site.root).base_path == "/notes/"
+@pytest.mark.parametrize("base_url,path", [
+    ("https://me.github.io/notes", "/notes/"), ("https://me.github.io/notes/", "/notes/"),
+    ("https://me.github.io", "/"), ("notes", "/notes/"), ("/a/b/", "/a/b/"), ("", "/"),
+])
+def test_base_url_with_a_sub_path(site, base_url, path):
+    site.settings(f"base_url: '{base_url}'\n")
+    assert load_config(site.root).base_path == path
 
 
 def test_menu_accepts_hexo_style_entries(site):
