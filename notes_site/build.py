@@ -1,7 +1,10 @@
 """`notes-site build`, as a table of contents: read everything, check it, then write.
 
-1. settings   2. content files   3. notes (parallel for big sites)   4. missing dates
-5. the site (order, URLs, terms)   6. the page plan   7. render   8. write and swap
+1. settings, theme and the last build's cache   2. content files   3. notes (reused from
+the cache when unchanged, else parsed, on all cores for big sites)   4. missing dates
+5. the site (order, URLs, terms)   6. the page plan with a signature per page
+7. render the pages whose signature changed   8. write: a full build swaps a new
+output in; an incremental one patches the changed files in place
 """
 
 from __future__ import annotations
@@ -9,24 +12,21 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from notes_site.cache import CACHE_VERSION, BuildCache, cache_dir_for, load_cache, save_cache
 from notes_site.config import SiteConfig, load_config
 from notes_site.errors import OutputError, Problem, error, warning
-from notes_site.markdown import MarkdownPipeline
-from notes_site.notes import Note, ParsedNote, ParseSettings, parse_note
-from notes_site.pages import Page, PagePlanner, site_view
-from notes_site.render import Renderer, find_theme, load_strings
-from notes_site.site import PlacedAsset, assemble_site
-from notes_site.sources import SourceFile, last_edit_times, scan_content
+from notes_site.notes import Note, ParsedNote, ParseSettings, parse_notes
+from notes_site.pages import Page, PagePlanner, fingerprint, site_view
+from notes_site.render import Renderer, find_theme, load_strings, render_pages
+from notes_site.site import PlacedAsset, Site, assemble_site
+from notes_site.sources import NoteFile, last_edit_times, scan_content
 from notes_site.urls import output_file
-from notes_site.write import StagedOutput, check_output_folder
+from notes_site.write import MARKER, PatchedOutput, StagedOutput, check_output_folder, remove_leftovers
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-PARALLEL_THRESHOLD = 400  # below this, starting worker processes costs more than it saves
-CHUNK_SIZE = 250
 
 
 @dataclass
@@ -35,6 +35,7 @@ class BuildOptions:
     output: Path | None = None
     drafts: bool = False
     strict: bool = False
+    clean: bool = False  # ignore the cache: parse and render everything
     progress: Progress | None = None
     publish_with_errors: bool = True  # serve keeps the last good site instead
 
@@ -46,12 +47,16 @@ class BuildOptions:
 @dataclass
 class BuildReport:
     notes_read: int = 0
+    notes_parsed: int = 0  # the rest came from the cache
     notes_published: int = 0
+    pages_total: int = 0
     pages_written: int = 0
     files_copied: int = 0
+    files_removed: int = 0
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
     output: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -62,22 +67,44 @@ class BuildReport:
         return [p for p in self.problems if p.severity == "warning"]
 
     def summary(self) -> str:
+        unchanged = self.pages_total - self.pages_written
         return (
-            f"Read {self.notes_read} notes, wrote {self.pages_written} pages and "
-            f"{self.files_copied} files, {len(self.warnings)} warning(s), "
-            f"{len(self.errors)} error(s) in {self.seconds:.2f} s."
+            f"Read {self.notes_read} notes, wrote {self.pages_written} pages"
+            f"{f' ({unchanged} unchanged)' if unchanged else ''} and {self.files_copied} files, "
+            f"{len(self.warnings)} warning(s), {len(self.errors)} error(s) in {self.seconds:.2f} s."
         )
+
+
+class StageClock:
+    """Times each stage of a build, for `--verbose` and the benchmarks."""
+
+    def __init__(self, report: BuildReport) -> None:
+        self.report = report
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.report.timings[stage] = now - self.last
+        self.last = now
 
 
 def build_site(options: BuildOptions) -> BuildReport:
     """Build the site; raises NotesSiteError for problems that stop everything."""
     started = time.perf_counter()
     site_root = options.site_root.resolve()
-    report = BuildReport(output=options.output_dir.resolve())
+    output = options.output_dir.resolve()
+    report = BuildReport(output=output)
+    clock = StageClock(report)
     config = load_config(site_root)
-    check_output_folder(site_root, options.output_dir)
+    check_output_folder(site_root, output)
+    remove_leftovers(output)
     theme = find_theme(config)
     strings = load_strings(theme, config.language)
+    cache_dir = cache_dir_for(output)
+    cache, cache_problem = (BuildCache(), "") if options.clean else load_cache(cache_dir)
+    if cache_problem:
+        report.problems.append(warning(cache_problem + "."))
+    clock.lap("settings")
 
     tree = scan_content(config.content_dir)
     report.notes_read = len(tree.notes)
@@ -86,9 +113,11 @@ def build_site(options: BuildOptions) -> BuildReport:
             f"there is no content folder at {config.content_dir}, so the site has no notes.",
             hint="Create it and put your Markdown notes in it, or point --site at your site folder.",
         ))
-    parsed = parse_all(tree.notes, parse_settings(config), options.progress)
+    clock.lap("scan")
+    settings = parse_settings(config)
+    parsed = load_notes(tree.notes, settings, cache, options.progress, report)
     notes = []
-    for result in parsed:
+    for result in parsed.values():
         report.problems.extend(result.problems)
         if result.note is not None:
             notes.append(result.note)
@@ -96,55 +125,138 @@ def build_site(options: BuildOptions) -> BuildReport:
     if not options.drafts:
         notes = [note for note in notes if not note.draft]
     report.notes_published = len(notes)
-    published = {note.source for note in notes}
-    hidden = tuple(source.rel for source in tree.notes if source.rel not in published)
+    clock.lap("parse")
 
+    site, pages = place_and_plan(config, strings, notes, tree, report)
+    renderer = Renderer(config, theme, strings, site_view(site, strings))
+    static_files = theme.static_files()
+    assets, clashes = drop_output_clashes(pages, site.assets, static_files)
+    report.problems.extend(clashes)
+    site_wide = fingerprint(CACHE_VERSION, config.fingerprint, renderer.globals_fingerprint())
+    signatures = {output_file(page.path): fingerprint(site_wide, renderer.template_fingerprint(page.template),
+                                                      page.signature) for page in pages}
+    copies = {relative: (path, copy_signature(path)) for relative, path in static_files.items()}
+    copies.update({asset.path: (asset.source.path, copy_signature(asset.source.path)) for asset in assets})
+    report.pages_total = len(pages)
+    clock.lap("plan")
+
+    incremental = (cache.output_folder == str(output) and (output / MARKER).is_file() and not options.clean)
+    previous = cache.outputs if incremental else {}
+    existing = files_in(output) if incremental else set()
+    stale = [page for page in pages if previous.get(output_file(page.path)) != signatures[output_file(page.path)]
+             or output_file(page.path) not in existing]
+    changed_copies = {relative: path for relative, (path, signature) in copies.items()
+                      if previous.get(relative) != signature or relative not in existing}
+    # Anything else in the output goes, so an incremental build equals a clean one.
+    removed = sorted(existing - signatures.keys() - copies.keys() - {MARKER})
+
+    try:
+        writer = PatchedOutput(output) if incremental else StagedOutput(output)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder {output}: {exc}.") from exc
+    try:
+        render_pages(stale, renderer, writer, options.progress)
+        report.pages_written = writer.files_written
+        clock.lap("render")
+        for relative, path in changed_copies.items():
+            writer.copy_file(relative, path)
+        for relative in removed:
+            writer.remove(relative)
+        report.files_copied = writer.files_written - report.pages_written
+        report.files_removed = len(removed)
+        if options.strict:
+            report.problems = [strict(p) for p in report.problems]
+        publish = not report.errors or options.publish_with_errors
+        if publish:
+            writer.commit()
+        else:
+            writer.abort()
+    except OSError as exc:
+        writer.abort()
+        raise OutputError(f"writing the site into {output} failed: {exc}. "
+                          "Check that the folder is writable and the disk is not full.") from exc
+    except BaseException:
+        writer.abort()
+        raise
+    clock.lap("write")
+
+    notes_entries = {file.rel: (file.stamp, parsed[file.rel]) for file in tree.notes}
+    outputs = {**signatures, **{relative: signature for relative, (_path, signature) in copies.items()}}
+    unchanged = (cache.parse_key == parse_key(settings) and report.notes_parsed == 0
+                 and notes_entries.keys() == cache.notes.keys() and (not publish or cache.outputs == outputs)
+                 and cache.output_folder == str(output))
+    cache.parse_key = parse_key(settings)
+    cache.notes = notes_entries
+    if publish:
+        cache.outputs = outputs
+        cache.output_folder = str(output)
+    try:
+        if not unchanged:
+            save_cache(cache_dir, cache)
+    except OSError as exc:
+        report.problems.append(warning(f"the build cache could not be saved ({exc}); the next build will be a full one."))
+    clock.lap("cache")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def parse_key(settings: ParseSettings) -> str:
+    return fingerprint(CACHE_VERSION, settings)
+
+
+def load_notes(files: tuple[NoteFile, ...], settings: ParseSettings, cache: BuildCache,
+               progress: Progress | None, report: BuildReport) -> dict[str, ParsedNote]:
+    """Every note's parse result, by source: from the cache when the file is untouched."""
+    reusable = cache.notes if cache.parse_key == parse_key(settings) else {}
+    results: dict[str, ParsedNote] = {}
+    to_parse = []
+    for file in files:
+        cached = reusable.get(file.rel)
+        if cached is not None and cached[0] == file.stamp:
+            results[file.rel] = cached[1]
+        else:
+            to_parse.append(file)
+    for file, result in zip(to_parse, parse_notes(to_parse, settings, progress), strict=True):
+        results[file.rel] = result
+    report.notes_parsed = len(to_parse)
+    return {file.rel: results[file.rel] for file in files}
+
+
+def place_and_plan(config: SiteConfig, strings: dict[str, str], notes: list[Note], tree,
+                   report: BuildReport) -> tuple[Site, list[Page]]:
+    published = {note.source for note in notes}
+    hidden = tuple(file.rel for file in tree.notes if file.rel not in published)
     site, site_problems = assemble_site(config, notes, tree.assets, hidden)
     report.problems.extend(site_problems)
     pages = PagePlanner(site, strings).plan()
     clashing, clash_problems = notes_on_generated_pages(pages)
     if clashing:  # rare: place the site again without them, so no listing links to them
         report.problems.extend(clash_problems)
+        hidden += tuple(item.note.source for item in site.notes if item.note.path in clashing)
         notes = [note for note in notes if note.path not in clashing]
-        hidden += tuple(note.source for note in site_notes(site) if note.path in clashing)
         site, _ = assemble_site(config, notes, tree.assets, hidden)
         pages = PagePlanner(site, strings).plan()
-    renderer = Renderer(config, theme, strings, site_view(site, strings))
+    return site, pages
 
-    static_files = theme.static_files()
-    assets, clashes = drop_output_clashes(pages, site.assets, static_files)
-    report.problems.extend(clashes)
 
-    try:
-        staged = StagedOutput(options.output_dir)
-    except OSError as exc:
-        raise OutputError(f"cannot create the output folder {options.output_dir}: {exc}.") from exc
-    try:
-        for done, page in enumerate(pages, start=1):
-            staged.write_text(output_file(page.path), renderer.render(page))
-            if options.progress and done % 200 == 0:
-                options.progress("render", done, len(pages))
-        report.pages_written = staged.files_written
-        for relative, source in static_files.items():
-            staged.copy_file(relative, source)
-        for asset in assets:
-            staged.copy_file(asset.path, asset.source.path)
-        report.files_copied = staged.files_written - report.pages_written
-        if options.strict:
-            report.problems = [strict(p) for p in report.problems]
-        if report.errors and not options.publish_with_errors:
-            staged.abort()
-        else:
-            staged.commit()
-    except OSError as exc:
-        staged.abort()
-        raise OutputError(f"writing the site into {options.output_dir} failed: {exc}. "
-                          "Check that the folder is writable and the disk is not full.") from exc
-    except BaseException:
-        staged.abort()
-        raise
-    report.seconds = time.perf_counter() - started
-    return report
+def files_in(folder: Path) -> set[str]:
+    """Every file under `folder`, as POSIX paths relative to it (symlinks are not followed)."""
+    found: set[str] = set()
+    pending = [(str(folder), "")]
+    while pending:
+        directory, prefix = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, prefix + entry.name + "/"))
+                else:
+                    found.add(prefix + entry.name)
+    return found
+
+
+def copy_signature(path: Path) -> str:
+    info = path.stat()
+    return f"copy:{path}:{info.st_size}:{info.st_mtime_ns}"
 
 
 def notes_on_generated_pages(pages: list[Page]) -> tuple[set[Path], list[Problem]]:
@@ -158,10 +270,6 @@ def notes_on_generated_pages(pages: list[Page]) -> tuple[set[Path], list[Problem
             problems.append(error(f"the note would be written to /{page.path}, which is the site's {kind} page.",
                                   page.source, hint="Give it another `slug:` or change the `permalink` setting."))
     return clashing, problems
-
-
-def site_notes(site) -> list[Note]:
-    return [item.note for item in site.notes]
 
 
 def drop_output_clashes(pages: list[Page], assets: list[PlacedAsset], static_files: dict[str, Path]):
@@ -194,37 +302,6 @@ def parse_settings(config: SiteConfig) -> ParseSettings:
     return ParseSettings(config.timezone, config.unicode_slugs, config.excerpt.auto_length)
 
 
-def parse_all(sources: tuple[SourceFile, ...], settings: ParseSettings, progress: Progress | None) -> list[ParsedNote]:
-    """Parse every note, on all cores when the site is big enough to pay for the processes."""
-    workers = os.cpu_count() or 1
-    if len(sources) < PARALLEL_THRESHOLD or workers < 2:
-        pipeline = MarkdownPipeline(settings.auto_excerpt_length)
-        results = []
-        for done, source in enumerate(sources, start=1):
-            results.append(parse_note(source, settings, pipeline))
-            if progress and done % 200 == 0:
-                progress("parse", done, len(sources))
-        return results
-    chunks = [sources[i : i + CHUNK_SIZE] for i in range(0, len(sources), CHUNK_SIZE)]
-    results = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for chunk_results in pool.map(parse_chunk, chunks, [settings] * len(chunks)):
-            results.extend(chunk_results)
-            if progress:
-                progress("parse", len(results), len(sources))
-    return results
-
-
-_worker_pipeline: MarkdownPipeline | None = None
-
-
-def parse_chunk(chunk: tuple[SourceFile, ...], settings: ParseSettings) -> list[ParsedNote]:
-    global _worker_pipeline  # one pipeline per worker process, built on its first chunk
-    if _worker_pipeline is None or _worker_pipeline.auto_excerpt_length != settings.auto_excerpt_length:
-        _worker_pipeline = MarkdownPipeline(settings.auto_excerpt_length)
-    return [parse_note(source, settings, _worker_pipeline) for source in chunk]
-
-
 def fill_missing_dates(notes: list[Note], site_root: Path, problems: list[Problem]) -> list[Note]:
     """`updated` defaults to the last commit (or mtime); a missing `date` too, with a warning."""
     missing = [note for note in notes if note.posted is None or note.edited is None]
@@ -245,4 +322,4 @@ def fill_missing_dates(notes: list[Note], site_root: Path, problems: list[Proble
     return [filled.get(note.source, note) for note in notes]
 
 
-__all__ = ["BuildOptions", "BuildReport", "build_site", "error"]
+

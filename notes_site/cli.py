@@ -26,8 +26,9 @@ def main() -> None:
               help="Where to write the site.  [default: <site>/public]")
 @click.option("--drafts", is_flag=True, help="Include notes with `draft: true`.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit code 1).")
-@click.option("--verbose", is_flag=True, help="Also show the underlying Python error of a failure.")
-def build(site_root: Path, output: Path | None, drafts: bool, strict: bool, verbose: bool) -> None:
+@click.option("--clean", is_flag=True, help="Ignore the build cache: parse and render everything again.")
+@click.option("--verbose", is_flag=True, help="Show the time of each stage, and the Python error behind a failure.")
+def build(site_root: Path, output: Path | None, drafts: bool, strict: bool, clean: bool, verbose: bool) -> None:
     """Build the site into public/ (or --output).
 
     Reads notes-site.yaml and content/**/*.md, renders every page with the theme and
@@ -38,7 +39,7 @@ def build(site_root: Path, output: Path | None, drafts: bool, strict: bool, verb
 
     if not site_root.is_dir():
         raise click.UsageError(f"the site folder {site_root} does not exist.")
-    options = BuildOptions(site_root=site_root, output=output, drafts=drafts, strict=strict,
+    options = BuildOptions(site_root=site_root, output=output, drafts=drafts, strict=strict, clean=clean,
                            progress=terminal_progress() if sys.stderr.isatty() else None)
     try:
         report = build_site(options)
@@ -50,6 +51,9 @@ def build(site_root: Path, output: Path | None, drafts: bool, strict: bool, verb
     for problem in report.problems:
         label = click.style(problem.severity, fg="red" if problem.severity == "error" else "yellow", bold=True)
         click.echo(f"{label}: {problem}", err=True)
+    if verbose:
+        stages = ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in report.timings.items())
+        click.echo(f"Stages: {stages}; {report.notes_parsed} notes parsed, {report.files_removed} files removed.")
     click.echo(report.summary())
     if report.errors:
         click.echo("The site was written, leaving out what has errors; fix them and build again.", err=True)

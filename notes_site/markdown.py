@@ -46,12 +46,12 @@ class MarkdownPipeline:
         md.use(tasklists_plugin, label=True)
         md.use(deflist_plugin)
         md.use(dollarmath_plugin, allow_digits=False, double_inline=True)
-        md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id,
-               permalink=True, permalinkSymbol="#", permalinkBefore=False)
+        md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id)
         md.core.ruler.push("mark_relative_links", mark_relative_links)
         md.add_render_rule("fence", render_fence)
         md.add_render_rule("code_block", render_code_block)
         md.add_render_rule("heading_open", render_heading_open)
+        md.add_render_rule("heading_close", render_heading_close)
         md.add_render_rule("footnote_ref", render_footnote_ref)
         md.add_render_rule("math_inline", render_math_inline)
         md.add_render_rule("math_inline_double", render_math_display_inline)
@@ -152,6 +152,14 @@ def render_heading_open(self, tokens, idx, options, env) -> str:
     if env.get("excerpt"):
         return f"<{token.tag}>"  # ids would clash when several excerpts share a page
     return self.renderToken(tokens, idx, options, env)
+
+
+def render_heading_close(self, tokens, idx, options, env) -> str:
+    """Close a heading with its permalink ("#"), except in excerpts, where ids are left out."""
+    opening = tokens[idx - 2]
+    anchor = opening.attrs.get("id") if not env.get("excerpt") else None
+    link = f' <a class="header-anchor" href="#{escape(str(anchor))}">#</a>' if anchor else ""
+    return f"{link}</{tokens[idx].tag}>\n"
 
 
 def render_footnote_ref(self, tokens, idx, options, env) -> str:

@@ -8,6 +8,7 @@ not state are filled in later by the loader, which may ask git or the file syste
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,8 +18,9 @@ from notes_site.dates import DateError, describe, parse_date
 from notes_site.errors import Problem, error, warning
 from notes_site.frontmatter import FrontMatterError, decode_text, key_line, load_meta, split_front_matter
 from notes_site.markdown import MarkdownPipeline
-from notes_site.sources import SourceFile
+from notes_site.sources import NoteFile, SourceFile
 from notes_site.urls import file_stem_for_slug, make_slug
+from notes_site.workers import PARSE_CHUNK, PARSE_MIN, map_chunks, worker_count
 
 Category = tuple[str, ...]  # a path from the top-level category down: ("ml", "cv")
 
@@ -212,3 +214,37 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
     )
     return ParsedNote(note, tuple(fields.problems))
+
+
+def parse_notes(files: list[NoteFile], settings: ParseSettings,
+                progress: Callable[[str, int, int], None] | None = None) -> list[ParsedNote]:
+    """Read and parse notes, on all cores when there are enough to pay for the processes."""
+    if len(files) < PARSE_MIN or worker_count() < 2:
+        return parse_chunk(files, settings, progress)
+    results: list[ParsedNote] = []
+    for chunk_results in map_chunks(parse_chunk, files, PARSE_CHUNK, settings):
+        results.extend(chunk_results)
+        if progress:
+            progress("parse", len(results), len(files))
+    return results
+
+
+_pipelines: dict[int, MarkdownPipeline] = {}  # one per process and excerpt setting, built once
+
+
+def parse_chunk(files: list[NoteFile], settings: ParseSettings,
+                progress: Callable[[str, int, int], None] | None = None) -> list[ParsedNote]:
+    pipeline = _pipelines.get(settings.auto_excerpt_length)
+    if pipeline is None:
+        pipeline = _pipelines[settings.auto_excerpt_length] = MarkdownPipeline(settings.auto_excerpt_length)
+    results = []
+    for done, file in enumerate(files, start=1):
+        try:
+            source = file.read()
+        except OSError as exc:
+            results.append(ParsedNote(None, (error(f"the note cannot be read: {exc.strerror}.", file.path),)))
+            continue
+        results.append(parse_note(source, settings, pipeline))
+        if progress and done % 200 == 0:
+            progress("parse", done, len(files))
+    return results

@@ -6,7 +6,9 @@ model (Zola's `ser.rs`), which also keeps each page's inputs easy to fingerprint
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from markupsafe import Markup
 from notes_site.config import SiteConfig
 from notes_site.dates import format_date
 from notes_site.site import PlacedNote, Site, Term
-from notes_site.urls import listing_path, resolve_links
+from notes_site.urls import listing_path, localize, resolve_links
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class PageLink:
     number: int
     path: str
     is_current: bool
+    gap: bool = False  # stands for the skipped pages between two links ("…")
 
 
 @dataclass(frozen=True)
@@ -111,18 +114,28 @@ class PageInfo:
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Page:
-    """One output page: the template to render and the data it gets."""
+    """One output page: its template, a fingerprint of what it shows, and how to get its data.
+
+    The data (`context()`) is built only for pages that must be rendered; `signature`
+    says whether that is needed: it hashes exactly what the template will receive
+    (apart from the site-wide parts, which the build adds), so an unchanged signature
+    means an unchanged page (Lektor's recorded dependencies, as data hashes).
+    """
 
     info: PageInfo
     template: str
-    context: dict[str, Any] = field(default_factory=dict)
+    signature: str
+    make_context: Callable[[], dict[str, Any]]
     source: Path | None = None  # the note file a note page comes from, for messages
 
     @property
     def path(self) -> str:
         return self.info.path
+
+    def context(self) -> dict[str, Any]:
+        return self.make_context()
 
 
 def site_view(site: Site, strings: dict[str, str]) -> SiteView:
@@ -137,18 +150,39 @@ def site_view(site: Site, strings: dict[str, str]) -> SiteView:
                     len(site.notes), len(site.categories), len(site.tags), menu, span)
 
 
+def fingerprint(*parts: object) -> str:
+    """A short, stable hash of plain data (reprs of strings, numbers, dates, frozen views)."""
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def text_fingerprint(text: str) -> str:
+    """The same for one long text, without the cost of repr's escaping."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class NoteCard:
+    """A note's view with links made page-independent, and fingerprints of its parts."""
+
+    view: NoteView  # excerpt links start with ROOT_MARK; content is empty
+    meta_fp: str  # everything but the excerpt and the content
+    excerpt_fp: str
+
+
 class PagePlanner:
-    """Builds the views of notes for each page they appear on."""
+    """Decides the site's pages and builds the views of notes for them, each once."""
 
     def __init__(self, site: Site, strings: dict[str, str]) -> None:
         self.site = site
         self.strings = strings
         self.config: SiteConfig = site.config
         self.zone = self.config.tzinfo
+        self.cards: dict[str, NoteCard] = {}  # by note source
+        self.cards_by_root: dict[tuple[str, str], NoteView] = {}
 
     def plan(self) -> list[Page]:
         pages: list[Page] = []
-        pages += self.listing_pages("index", "", "index.html", self.site.notes, {})
+        pages += self.listing_pages("index", "", "index.html", self.site.notes, None)
         pages += self.note_pages()
         for term in self.site.categories.values():
             pages += self.term_pages(term)
@@ -158,10 +192,16 @@ class PagePlanner:
         pages.append(self.terms_page("tag", "tags/"))
         pages.append(self.archive_page())
         not_found = self.strings.get("not_found_title", "Page not found")
-        pages.append(Page(PageInfo("404", "404.html", not_found, ""), "404.html"))
+        pages.append(Page(PageInfo("404", "404.html", not_found, ""), "404.html", fingerprint("404"), dict))
         return pages
 
-    def note_view(self, item: PlacedNote, page_path: str, full: bool = False, excerpt: bool = True) -> NoteView:
+    def card(self, item: PlacedNote) -> NoteCard:
+        card = self.cards.get(item.note.source)
+        if card is None:
+            card = self.cards[item.note.source] = self.make_card(item)
+        return card
+
+    def make_card(self, item: PlacedNote) -> NoteCard:
         note = item.note
         posted = note.posted.astimezone(self.zone)
         edited = note.edited.astimezone(self.zone)
@@ -169,7 +209,8 @@ class PagePlanner:
         trail = tuple(TermLink(t.name, t.path) for t in category.trail()) if category else ()
         tags = tuple(TermLink(t.name, t.path) for t in self.site.tag_terms(note))
         fmt = self.config.date_format
-        return NoteView(
+        excerpt = self.resolve(item, note.excerpt_html, None)
+        view = NoteView(
             title=note.title,
             path=item.path,
             posted=posted,
@@ -178,14 +219,27 @@ class PagePlanner:
             category=trail[-1] if trail else None,
             category_trail=trail,
             tags=tags,
-            excerpt=Markup(self.resolve(item, note.excerpt_html, page_path)) if excerpt else Markup(""),
+            excerpt=Markup(excerpt),
             has_more=note.has_more,
-            content=Markup(self.resolve(item, note.body_html, page_path)) if full else Markup(""),
+            content=Markup(""),
             description=note.description,
             extra=note.extra,
         )
+        meta = (view.title, view.path, view.posted.isoformat(), view.edited.isoformat(), view.edited_shown,
+                trail, tags, view.has_more, view.description, repr(view.extra))
+        return NoteCard(view, fingerprint(meta), text_fingerprint(excerpt))
 
-    def resolve(self, item: PlacedNote, html: str, page_path: str) -> str:
+    def listed(self, item: PlacedNote, page_path: str) -> NoteView:
+        """The note's view on a listing page (shared by every page at the same depth)."""
+        root_key = (item.note.source, page_path.count("/"))
+        view = self.cards_by_root.get(root_key)
+        if view is None:
+            card = self.card(item).view
+            view = replace(card, excerpt=Markup(localize(card.excerpt, page_path)))
+            self.cards_by_root[root_key] = view
+        return view
+
+    def resolve(self, item: PlacedNote, html: str, page_path: str | None) -> str:
         return resolve_links(html, note_source=item.note.source, note_path=item.path,
                              page_path=page_path, targets=self.site.link_targets)
 
@@ -195,22 +249,26 @@ class PagePlanner:
         for index, item in enumerate(notes):
             newer = notes[index - 1] if index > 0 else None
             older = notes[index + 1] if index + 1 < len(notes) else None
-            view = self.note_view(item, item.path, full=True, excerpt=False)
+            newer_link = NoteLink(newer.note.title, newer.path) if newer else None
+            older_link = NoteLink(older.note.title, older.path) if older else None
+            body = self.resolve(item, item.note.body_html, item.path)
             description = item.note.description or plain_excerpt(item.note.excerpt_html)
-            pages.append(Page(
-                PageInfo("note", item.path, item.note.title, description),
-                "note.html",
-                {"note": view,
-                 "newer": NoteLink(newer.note.title, newer.path) if newer else None,
-                 "older": NoteLink(older.note.title, older.path) if older else None},
-                item.note.path,
-            ))
+            card = self.card(item)
+            signature = fingerprint("note", card.meta_fp, text_fingerprint(body), description, newer_link, older_link)
+
+            def context(card=card, body=body, newer_link=newer_link, older_link=older_link) -> dict[str, Any]:
+                view = replace(card.view, excerpt=Markup(""), content=Markup(body))
+                return {"note": view, "newer": newer_link, "older": older_link}
+
+            info = PageInfo("note", item.path, item.note.title, description)
+            pages.append(Page(info, "note.html", signature, context, item.note.path))
         return pages
 
     def listing_pages(self, kind: str, base: str, template: str, notes: list[PlacedNote],
-                      extra: dict[str, Any], title: str = "") -> list[Page]:
+                      term: TermView | None, title: str = "") -> list[Page]:
         per_page = self.config.per_page
         total = max(1, -(-len(notes) // per_page))
+        term_fp = fingerprint(term) if term is not None else ""
         paths = [listing_path(base, number) for number in range(1, total + 1)]
         pages = []
         for number, path in enumerate(paths, start=1):
@@ -220,10 +278,21 @@ class PagePlanner:
                 total=total,
                 prev_path=paths[number - 2] if number > 1 else None,
                 next_path=paths[number] if number < total else None,
-                pages=tuple(PageLink(n, p, n == number) for n, p in enumerate(paths, start=1)),
+                pages=page_window(paths, number),
             )
-            context = {"notes": [self.note_view(item, path) for item in chunk], "pagination": pagination, **extra}
-            pages.append(Page(PageInfo(kind, path, title, self.config.description), template, context))
+            cards = [self.card(item) for item in chunk]
+            signature = fingerprint(kind, path, title, number, total, term_fp,
+                                    [(c.meta_fp, c.excerpt_fp) for c in cards])
+
+            def context(chunk=chunk, path=path, pagination=pagination) -> dict[str, Any]:
+                data: dict[str, Any] = {"notes": [self.listed(item, path) for item in chunk],
+                                        "pagination": pagination}
+                if term is not None:
+                    data["term"] = term
+                return data
+
+            info = PageInfo(kind, path, title, self.config.description)
+            pages.append(Page(info, template, signature, context))
         return pages
 
     def term_view(self, term: Term, depth: int = 0) -> TermView:
@@ -240,7 +309,7 @@ class PagePlanner:
     def term_pages(self, term: Term) -> list[Page]:
         name = " › ".join(t.name for t in term.trail())
         title = self.strings.get(f"{term.kind}_title", "{name}").format(name=name)
-        return self.listing_pages(term.kind, term.path, "term.html", term.notes, {"term": self.term_view(term)}, title)
+        return self.listing_pages(term.kind, term.path, "term.html", term.notes, self.term_view(term), title)
 
     def terms_page(self, kind: str, path: str) -> Page:
         if kind == "category":
@@ -251,17 +320,40 @@ class PagePlanner:
         max_count = max((t.count for t in terms), default=0)
         kind_name = "categories" if kind == "category" else "tags"
         title = self.strings.get(kind_name, kind_name)
-        return Page(PageInfo(kind_name, path, title, self.config.description), "terms.html",
-                    {"kind": kind, "terms": terms, "max_count": max_count})
+        data = {"kind": kind, "terms": terms, "max_count": max_count}
+        info = PageInfo(kind_name, path, title, self.config.description)
+        return Page(info, "terms.html", fingerprint(kind_name, data), lambda: data)
 
     def archive_page(self) -> Page:
         path = "archives/"
-        years = [
-            YearGroup(year, len(items), tuple(self.note_view(item, path, excerpt=False) for item in items))
-            for year, items in self.site.years
-        ]
+        groups = [(year, items) for year, items in self.site.years]
+        signature = fingerprint("archive", [(year, [self.card(i).meta_fp for i in items]) for year, items in groups])
+
+        def context() -> dict[str, Any]:
+            years = [
+                YearGroup(year, len(items), tuple(replace(self.card(i).view, excerpt=Markup("")) for i in items))
+                for year, items in groups
+            ]
+            return {"years": years}
+
         title = self.strings.get("archives", "Archives")
-        return Page(PageInfo("archive", path, title, self.config.description), "archive.html", {"years": years})
+        return Page(PageInfo("archive", path, title, self.config.description), "archive.html", signature, context)
+
+
+def page_window(paths: list[str], current: int, around: int = 2) -> tuple[PageLink, ...]:
+    """Links to the first, the last and the pages near the current one, with gaps between.
+
+    Listing all pages on every page would make pagination quadratic (1,000 index pages
+    at 10,000 notes).
+    """
+    total = len(paths)
+    numbers = sorted({1, total, *range(max(1, current - around), min(total, current + around) + 1)})
+    links: list[PageLink] = []
+    for number in numbers:
+        if links and number - links[-1].number > 1:
+            links.append(PageLink(links[-1].number + 1, "", False, gap=True))
+        links.append(PageLink(number, paths[number - 1], number == current))
+    return tuple(links)
 
 
 def term_order(term: Term) -> tuple:

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import jinja2
 import yaml
+from jinja2 import meta
 
 from notes_site.config import SiteConfig
 from notes_site.dates import format_date
 from notes_site.errors import ThemeError
-from notes_site.pages import Page, SiteView
+from notes_site.pages import Page, SiteView, fingerprint, text_fingerprint
 from notes_site.urls import href, relative_root
 
 
@@ -100,12 +101,49 @@ class Renderer:
         self.env.filters["date"] = lambda moment, fmt=None: format_date(moment, fmt or date_format)
         self.env.filters["href"] = href
         self.env.globals.update(site=site, t=strings)
+        self.site = site
+        self.strings = strings
+        self.template_fingerprints: dict[str, str] = {}
+
+    def globals_fingerprint(self) -> str:
+        """What every page shows: the site view (counts, menu…) and the UI strings."""
+        return fingerprint(self.site, sorted(self.strings.items()))
+
+    def template_fingerprint(self, name: str) -> str:
+        """A hash of the template and of every template it extends, includes or imports."""
+        known = self.template_fingerprints.get(name)
+        if known is None:
+            known = self.template_fingerprints[name] = fingerprint(sorted(self.template_closure(name).items()))
+        return known
+
+    def template_closure(self, name: str) -> dict[str, str]:
+        """Template name -> source hash, for `name` and everything it pulls in."""
+        sources: dict[str, str] = {}
+        pending = [name]
+        while pending:
+            current = pending.pop()
+            if current in sources:
+                continue
+            try:
+                source, _filename, _uptodate = self.env.loader.get_source(self.env, current)
+            except jinja2.TemplateNotFound:
+                sources[current] = "missing"
+                continue
+            sources[current] = text_fingerprint(source)
+            try:
+                references = list(meta.find_referenced_templates(self.env.parse(source)))
+            except jinja2.TemplateSyntaxError:
+                continue  # reported when the page renders
+            if any(ref is None for ref in references):  # a computed name: depend on every template
+                pending.extend(self.env.list_templates())
+            pending.extend(ref for ref in references if ref is not None)
+        return sources
 
     def render(self, page: Page) -> str:
         root = self.config.base_path if page.info.kind == "404" else relative_root(page.path)
         try:
             template = self.env.get_template(page.template)
-            return template.render(page=page.info, root=root, **page.context)
+            return template.render(page=page.info, root=root, **page.context())
         except jinja2.TemplateSyntaxError as exc:
             raise ThemeError(
                 f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}. "
@@ -131,3 +169,39 @@ def template_location(exc: BaseException) -> str:
         if filename.endswith((".html", ".xml", ".txt", ".j2")):
             location = f"{filename}:{line}"
     return location
+
+
+def render_pages(pages: list[Page], renderer: Renderer, writer, progress=None) -> None:
+    """Render pages into the writer's staging folder, on all cores for big batches."""
+    from notes_site.urls import output_file
+    from notes_site.workers import RENDER_CHUNK, RENDER_MIN, can_fork, map_forked, worker_count
+
+    if len(pages) < RENDER_MIN or worker_count() < 2 or not can_fork():
+        for done, page in enumerate(pages, start=1):
+            writer.write_text(output_file(page.path), renderer.render(page))
+            if progress and done % 200 == 0:
+                progress("render", done, len(pages))
+        return
+    targets = [output_file(page.path) for page in pages]
+    done = 0
+    shared = {"pages": pages, "renderer": renderer, "writer": writer, "targets": targets}
+    for written in map_forked(render_range, len(pages), RENDER_CHUNK, shared):
+        writer.staged.extend(written)
+        writer.files_written += len(written)
+        done += len(written)
+        if progress:
+            progress("render", done, len(pages))
+
+
+def render_range(indexes: range) -> list[str]:
+    """In a forked worker: render pages[indexes] straight into the staging folder."""
+    from notes_site.workers import SHARED
+
+    pages, renderer, writer, targets = SHARED["pages"], SHARED["renderer"], SHARED["writer"], SHARED["targets"]
+    written = []
+    for index in indexes:
+        target = writer.staging / targets[index]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(renderer.render(pages[index]).encode("utf-8"))
+        written.append(targets[index])
+    return written

@@ -87,13 +87,14 @@ def assemble_site(config: SiteConfig, notes: list[Note], assets: tuple[AssetFile
     """
     problems: list[Problem] = []
     ordered = sorted(notes, key=sort_key)
+    zone = config.tzinfo
     placed: list[PlacedNote] = []
     owners: dict[str, str] = {}  # output file -> the source that claims it
     for note in ordered:
         category = tuple(make_slug(n, config.unicode_slugs) for n in note.category) if note.category else ()
         try:
             path = permalink_path(config.permalink, slug=note.slug, source_rel=note.source,
-                                  posted=note.posted.astimezone(config.tzinfo),
+                                  posted=note.posted.astimezone(zone),
                                   category_slugs=category, unicode_slugs=config.unicode_slugs)
         except ValueError as exc:
             problems.append(error(f"cannot place this note: {exc}.", note.path))
@@ -114,7 +115,7 @@ def assemble_site(config: SiteConfig, notes: list[Note], assets: tuple[AssetFile
     link_targets.update({a.source.rel: a.path for a in placed_assets})
     years: dict[int, list[PlacedNote]] = {}
     for item in placed:
-        years.setdefault(item.note.posted.astimezone(config.tzinfo).year, []).append(item)
+        years.setdefault(item.note.posted.astimezone(zone).year, []).append(item)
     site = Site(config, placed, categories, tags, placed_assets, link_targets,
                 sorted(years.items(), reverse=True))
     return site, problems

@@ -27,6 +27,24 @@ class SourceFile:
 
 
 @dataclass(frozen=True)
+class NoteFile:
+    """A note found by the scan: where it is and its stamp, not yet read."""
+
+    path: Path
+    rel: str
+    size: int
+    mtime_ns: int
+    inode: int
+
+    @property
+    def stamp(self) -> tuple[int, int, int]:
+        return (self.size, self.mtime_ns, self.inode)
+
+    def read(self) -> SourceFile:
+        return SourceFile(self.path, self.rel, self.path.read_bytes(), self.mtime_ns / 1e9)
+
+
+@dataclass(frozen=True)
 class AssetFile:
     path: Path
     rel: str
@@ -34,7 +52,7 @@ class AssetFile:
 
 @dataclass(frozen=True)
 class ContentTree:
-    notes: tuple[SourceFile, ...]
+    notes: tuple[NoteFile, ...]
     assets: tuple[AssetFile, ...]
 
 
@@ -48,8 +66,8 @@ def is_ignored(name: str) -> bool:
 
 
 def scan_content(content_dir: Path) -> ContentTree:
-    """Every note and asset under `content_dir`, in a stable order."""
-    notes: list[SourceFile] = []
+    """Every note and asset under `content_dir`, in a stable order (files are not read here)."""
+    notes: list[NoteFile] = []
     assets: list[AssetFile] = []
     if not content_dir.is_dir():
         return ContentTree((), ())
@@ -62,7 +80,8 @@ def scan_content(content_dir: Path) -> ContentTree:
             path = base / name
             rel = path.relative_to(content_dir).as_posix()
             if name.lower().endswith(NOTE_SUFFIXES):
-                notes.append(SourceFile(path, rel, path.read_bytes(), path.stat().st_mtime))
+                info = path.stat()
+                notes.append(NoteFile(path, rel, info.st_size, info.st_mtime_ns, info.st_ino))
             else:
                 assets.append(AssetFile(path, rel))
     return ContentTree(tuple(notes), tuple(assets))

@@ -19,6 +19,8 @@ from slugify import slugify
 from notes_site.markdown import LINK_CLOSE, LINK_OPEN
 
 MARKED_LINK = re.compile(LINK_OPEN + "([^" + LINK_CLOSE + "]*)" + LINK_CLOSE)
+PERMALINK_TOKEN = re.compile(r":[a-z_]+")
+ROOT_MARK = "\ue002"  # stands for "the way back to the site root" until a page is known
 
 
 @lru_cache(maxsize=65536)
@@ -45,16 +47,24 @@ def permalink_path(pattern: str, *, slug: str, source_rel: str, posted: datetime
     stem_parts = source_rel.rsplit(".", 1)[0].split("/")
     if stem_parts[-1].lower() in ("index", "_index") and len(stem_parts) > 1:
         stem_parts = stem_parts[:-1]
-    values = {
-        ":year": f"{posted.year:04d}", ":month": f"{posted.month:02d}", ":day": f"{posted.day:02d}",
-        ":i_month": str(posted.month), ":i_day": str(posted.day),
-        ":hour": f"{posted.hour:02d}", ":minute": f"{posted.minute:02d}", ":second": f"{posted.second:02d}",
-        ":slug": slug,
-        ":title": "/".join(make_slug(part, unicode_slugs) for part in stem_parts[:-1]) + ("/" if len(stem_parts) > 1 else "") + slug,
-        ":name": make_slug(stem_parts[-1], unicode_slugs),
-        ":category": "/".join(category_slugs) or "uncategorized",
-    }
-    path = re.sub(r":[a-z_]+", lambda m: values.get(m.group(0), m.group(0)), pattern)
+    def value(token: str) -> str:
+        if token == ":slug":
+            return slug
+        if token == ":title":  # Hexo: the source path under the posts folder, slugged
+            folders = "".join(make_slug(part, unicode_slugs) + "/" for part in stem_parts[:-1])
+            return folders + slug
+        if token == ":name":
+            return make_slug(stem_parts[-1], unicode_slugs)
+        if token == ":category":
+            return "/".join(category_slugs) or "uncategorized"
+        dates = {
+            ":year": f"{posted.year:04d}", ":month": f"{posted.month:02d}", ":day": f"{posted.day:02d}",
+            ":i_month": str(posted.month), ":i_day": str(posted.day),
+            ":hour": f"{posted.hour:02d}", ":minute": f"{posted.minute:02d}", ":second": f"{posted.second:02d}",
+        }
+        return dates.get(token, token)
+
+    path = PERMALINK_TOKEN.sub(lambda m: value(m.group(0)), pattern)
     return clean_path(path)
 
 
@@ -97,18 +107,20 @@ def href(path: str) -> str:
     return quote(path, safe="/#?&=%:@!$'()*+,;~-._")
 
 
-def resolve_links(html: str, *, note_source: str, note_path: str, page_path: str,
+def resolve_links(html: str, *, note_source: str, note_path: str, page_path: str | None,
                   targets: dict[str, str]) -> str:
     """Turn the note's marked relative links into URLs that work on the page at `page_path`.
 
     `targets` maps content-relative source paths (notes and assets) to their site paths.
     A link to another note's file becomes a link to its page; a link to a file next to
     the note becomes a link to its copy; anything else stays relative to the note's page.
+    With `page_path=None` the links start with ROOT_MARK, for `localize` to fill in once
+    per page: the same excerpt then serves every listing page cheaply.
     """
     if LINK_OPEN not in html:
         return html
     source_dir = posixpath.dirname(note_source)
-    root = relative_root(page_path)
+    root = ROOT_MARK if page_path is None else relative_root(page_path)
 
     def replace(match: re.Match[str]) -> str:
         url = match.group(1)
@@ -129,3 +141,8 @@ def resolve_links(html: str, *, note_source: str, note_path: str, page_path: str
         return root + href(site_path) + query + suffix
 
     return MARKED_LINK.sub(replace, html)
+
+
+def localize(html: str, page_path: str) -> str:
+    """Fill in ROOT_MARK for the page at `page_path`."""
+    return html.replace(ROOT_MARK, relative_root(page_path)) if ROOT_MARK in html else html

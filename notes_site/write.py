@@ -8,7 +8,10 @@ ever replaces a folder it made itself (it leaves a marker file in each output).
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from notes_site.errors import OutputError
@@ -52,6 +55,43 @@ def check_output_folder(site_root: Path, output: Path) -> None:
             )
 
 
+def delete_in_background(folder: Path) -> None:
+    """Delete a retired output without making the user wait (10,000 pages take seconds).
+
+    A detached process does it; should it not finish, the next build removes the leftover.
+    """
+    try:
+        subprocess.Popen(
+            [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(folder)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_leftovers(output: Path) -> None:
+    """Staging and retired folders that an interrupted build left beside the output."""
+    output = output.resolve()
+    if not output.parent.is_dir():
+        return
+    for prefix in (STAGING_PREFIX, RETIRED_PREFIX):
+        for leftover in output.parent.glob(f"{prefix}{output.name}-*"):
+            pid = leftover.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and pid_alive(int(pid)) and int(pid) != os.getpid():
+                continue  # another build is still working there
+            delete_in_background(leftover) if prefix == RETIRED_PREFIX else shutil.rmtree(leftover, ignore_errors=True)
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 class StagedOutput:
     """Collects a whole site in a staging folder, then swaps it in atomically."""
 
@@ -64,11 +104,14 @@ class StagedOutput:
         self.staging.mkdir()
         self.files_written = 0
         self.made_dirs: set[Path] = {self.staging}
+        self.staged: list[str] = []
 
     def target(self, relative: str) -> Path:
-        path = (self.staging / relative).resolve()
-        if not path.is_relative_to(self.staging) or path == self.staging:
+        """Where `relative` goes in the staging folder; nothing may land outside it."""
+        normal = posixpath.normpath(relative)
+        if normal in (".", "..") or normal.startswith(("../", "/")) or "\\" in normal:
             raise OutputError(f"refusing to write {relative!r}: it would land outside the output folder.")
+        path = self.staging / normal
         parent = path.parent
         if parent not in self.made_dirs:
             parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +140,71 @@ class StagedOutput:
                 os.rename(retired, self.output)
             raise
         if retired is not None:
-            shutil.rmtree(retired, ignore_errors=True)
+            delete_in_background(retired)
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+class PatchedOutput:
+    """Updates an existing output in place: new and changed files, then deletions.
+
+    Files are first written into a staging folder, so a failure while rendering leaves
+    the output untouched; `commit` then renames each file into place (atomic per file)
+    and deletes the files that are no longer produced. Nothing is written for a build
+    that changed nothing.
+    """
+
+    def __init__(self, output: Path) -> None:
+        self.output = output.resolve()
+        self.staging = self.output.parent / f"{STAGING_PREFIX}{self.output.name}-{os.getpid()}"
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.staging.mkdir()
+        self.files_written = 0
+        self.made_dirs: set[Path] = {self.staging}
+        self.staged: list[str] = []
+        self.removals: list[str] = []
+
+    target = StagedOutput.target
+
+    def write_text(self, relative: str, text: str) -> None:
+        self.target(relative).write_bytes(text.encode("utf-8"))
+        self.staged.append(relative)
+        self.files_written += 1
+
+    def copy_file(self, relative: str, source: Path) -> None:
+        shutil.copyfile(source, self.target(relative))
+        self.staged.append(relative)
+        self.files_written += 1
+
+    def remove(self, relative: str) -> None:
+        self.removals.append(relative)
+
+    def commit(self) -> None:
+        made: set[Path] = set()
+        for relative in self.staged:
+            destination = self.output / relative
+            if destination.parent not in made:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                made.add(destination.parent)
+            os.replace(self.staging / relative, destination)
+        for relative in self.removals:
+            path = (self.output / relative).resolve()
+            if path.is_relative_to(self.output) and path.is_file():
+                path.unlink()
+                prune_empty_folders(path.parent, self.output)
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def prune_empty_folders(folder: Path, stop: Path) -> None:
+    """Remove folders emptied by deletions, up to (not including) the output folder."""
+    while folder != stop and folder.is_relative_to(stop):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -1,6 +1,6 @@
 """The site a user gets: note pages, listings, pagination, categories, tags, archives, links."""
 
-
+import re
 
 from pagetools import all_pages, links_of, local_target, text_of
 
@@ -274,3 +274,13 @@ def test_moment_style_date_formats_for_chinese_sites(site):
     site.settings("date_format: YYYY年M月D日\n")
     site.build()
     assert "2024年3月5日" in text_of(site.page(""))
+
+
+def test_pagination_links_the_first_last_and_nearby_pages(site):
+    site.settings("per_page: 1\n")
+    make_notes(site, 12)
+    site.build()
+    page = site.page("page/6/")
+    numbers = re.findall(r'aria-label="Page (\d+)"', page)
+    assert numbers == ["1", "4", "5", "7", "8", "12"]
+    assert page.count("…") == 2

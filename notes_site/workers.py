@@ -1,0 +1,68 @@
+"""Process pools for cold builds: parsing and rendering on every core.
+
+Work goes out in chunks (per-note tasks drown in pickling). Where the platform can
+fork and the process has no other threads, workers inherit the parent's memory, so
+pages to render are passed as index ranges instead of being pickled; elsewhere the
+pool spawns fresh interpreters and everything it needs is sent along.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+PARSE_MIN = 400  # below this many notes, starting processes costs more than it saves
+RENDER_MIN = 1500  # pages
+PARSE_CHUNK = 250
+RENDER_CHUNK = 400
+
+
+def worker_count() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Forking is safe only without other threads (a lock held elsewhere would never be released)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def pool_context():
+    return multiprocessing.get_context("fork" if can_fork() else "spawn")
+
+
+def chunks(items: Sequence, size: int) -> list[Sequence]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def map_chunks(function: Callable[..., list], work: Sequence, size: int, *extra: Any) -> Iterator[list]:
+    """Run `function(chunk, *extra)` over chunks of `work` in a pool, yielding results in order."""
+    pieces = chunks(work, size)
+    with pool_context().Pool(min(worker_count(), len(pieces))) as pool:
+        yield from pool.imap(call_with, [(function, piece, extra) for piece in pieces])
+
+
+def call_with(job: tuple) -> list:
+    function, piece, extra = job
+    return function(piece, *extra)
+
+
+# Forked render workers find their job here: set by the parent just before forking.
+SHARED: dict[str, Any] = {}
+
+
+def map_forked(function: Callable[[range], list], count: int, size: int, shared: dict[str, Any]) -> Iterator[list]:
+    """Run `function(range)` over index ranges in forked workers that see `shared` (parent memory)."""
+    SHARED.clear()
+    SHARED.update(shared)
+    try:
+        ranges = [range(start, min(start + size, count)) for start in range(0, count, size)]
+        with multiprocessing.get_context("fork").Pool(min(worker_count(), len(ranges))) as pool:
+            yield from pool.imap_unordered(function, ranges)
+    finally:
+        SHARED.clear()

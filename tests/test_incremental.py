@@ -1,0 +1,160 @@
+"""Incremental builds: after any change, the output is byte-identical to a clean build's."""
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from notes_site.build import BuildOptions, build_site
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def stamps(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def blog(site):
+    for day in range(1, 16):
+        site.note(f"n{day:02d}.md",
+                  f"title: Note {day}\ndate: 2024-01-{day:02d}\nupdated: 2024-03-01\ncategories: [{'ml' if day % 2 else 'cv'}]\n"
+                  f"tags: [t{day % 3}, shared]",
+                  f"Intro {day}.\n\n<!-- more -->\n\nBody {day} with [link](n01.md).\n")
+    site.note("bundle/index.md", "title: Bundle\ndate: 2023-06-01\ntags: [shared]", "![f](fig.png)\n")
+    site.write("content/bundle/fig.png", "png-1")
+    site.build()
+    return site
+
+
+def assert_same_as_clean_build(site) -> None:
+    """Build incrementally, then cleanly elsewhere, and compare every byte."""
+    report = site.build()
+    assert report.errors == []
+    clean = site.root.parent / "clean-output"
+    shutil.rmtree(clean, ignore_errors=True)
+    build_site(BuildOptions(site_root=site.root, output=clean, clean=True))
+    assert snapshot(site.public) == snapshot(clean)
+
+
+def edit(site, name: str, old: str, new: str) -> None:
+    path = site.root / "content" / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    bump(path)
+
+
+def bump(path: Path) -> None:
+    """Make sure the change is visible even on file systems with coarse timestamps."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def test_a_second_build_writes_nothing(blog):
+    before = stamps(blog.public)
+    time.sleep(0.01)
+    report = blog.build()
+    assert report.pages_written == 0 and report.files_copied == 0 and report.notes_parsed == 0
+    assert stamps(blog.public) == before
+
+
+def test_editing_a_body_below_the_marker_rewrites_only_that_page(blog):
+    before = stamps(blog.public)
+    edit(blog, "n07.md", "Body 7", "Body seven, revised")
+    report = blog.build()
+    after = stamps(blog.public)
+    changed = sorted(path for path in after if after[path] != before.get(path))
+    assert changed == ["2024/01/07/n07/index.html"]
+    assert report.notes_parsed == 1
+    assert_same_as_clean_build(blog)
+
+
+@pytest.mark.parametrize("old,new", [
+    ("Intro 7.", "Intro seven, with a new excerpt."),  # excerpt: listings that show it
+    ("title: Note 7", "title: Note Seven"),  # title: listings and neighbours
+    ("date: 2024-01-07", "date: 2022-05-05"),  # date: moves, pagination shifts, archive years
+    ("categories: [ml]", "categories: [robotics]"),  # category: leaves one, joins another (new) one
+    ("tags: [t1, shared]", "tags: [brand-new]"),  # tags
+])
+def test_changing_what_listings_show_moves_the_note_everywhere(blog, old, new):
+    edit(blog, "n07.md", old, new)
+    assert_same_as_clean_build(blog)
+
+
+def test_adding_and_deleting_notes(blog):
+    blog.note("n99.md", "title: Newest\ndate: 2025-01-01\ntags: [t0]")
+    assert_same_as_clean_build(blog)
+    (blog.root / "content/n03.md").unlink()
+    (blog.root / "content/n99.md").unlink()
+    assert_same_as_clean_build(blog)
+    assert "Note 3<" not in (blog.public / "index.html").read_text(encoding="utf-8")
+
+
+def test_deleting_a_bundle_removes_its_files(blog):
+    shutil.rmtree(blog.root / "content/bundle")
+    assert_same_as_clean_build(blog)
+    assert not list(blog.public.rglob("fig.png"))
+
+
+def test_changing_an_asset_copies_it_again(blog):
+    path = blog.root / "content/bundle/fig.png"
+    path.write_text("png-2")
+    bump(path)
+    assert_same_as_clean_build(blog)
+
+
+def test_a_template_edit_rerenders_exactly_the_pages_that_use_it(blog):
+    before = stamps(blog.public)
+    blog.write("themes/default/templates/archive.html",
+               "{% extends 'base.html' %}{% block content %}Custom archive{% endblock %}")
+    report = blog.build()
+    after = stamps(blog.public)
+    changed = sorted(path for path in after if after[path] != before.get(path))
+    assert changed == ["archives/index.html"] and report.pages_written == 1
+    assert_same_as_clean_build(blog)
+
+
+def test_a_settings_edit_rebuilds_everything(blog):
+    blog.settings("title: Renamed\n")
+    report = blog.build()
+    assert report.pages_written == report.pages_total
+    assert_same_as_clean_build(blog)
+
+
+def test_drafts_flag_changes_are_followed(blog):
+    blog.note("d.md", "title: Draft\ndate: 2024-02-01\ndraft: true")
+    assert_same_as_clean_build(blog)
+    report = blog.build(drafts=True)
+    assert report.errors == [] and "Draft" in (blog.public / "index.html").read_text(encoding="utf-8")
+    blog.build()
+    assert "Draft" not in (blog.public / "index.html").read_text(encoding="utf-8")
+
+
+def test_files_changed_or_added_by_hand_in_the_output_are_put_right(blog):
+    (blog.public / "index.html").write_text("vandalised")
+    (blog.public / "2024/01/05/n05/index.html").unlink()
+    (blog.public / "junk.txt").write_text("junk")
+    blog.build()
+    clean = blog.root.parent / "clean-output"
+    build_site(BuildOptions(site_root=blog.root, output=clean, clean=True))
+    assert snapshot(blog.public).keys() == snapshot(clean).keys()
+    assert (blog.public / "2024/01/05/n05/index.html").read_bytes() == (clean / "2024/01/05/n05/index.html").read_bytes()
+
+
+def test_a_corrupt_cache_means_a_full_correct_build_with_a_warning(blog):
+    cache_file = blog.root / ".public.notes-site-cache/build.pickle"
+    assert cache_file.is_file()
+    cache_file.write_bytes(b"\x80\x05 this is not a pickle")
+    edit(blog, "n02.md", "Intro 2.", "Intro two.")
+    report = blog.build()
+    assert any("build cache" in p.message for p in report.warnings)
+    assert report.notes_parsed == 16
+    assert_same_as_clean_build(blog)
+
+
+def test_clean_ignores_the_cache(blog):
+    report = blog.build(clean=True)
+    assert report.notes_parsed == 16 and report.pages_written == report.pages_total
