@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from notes_site.config import SiteConfig
 from notes_site.dates import format_date
+from notes_site.markdown import LINK_OPEN
 from notes_site.site import PlacedNote, Site, Term
 from notes_site.urls import listing_path, localize, resolve_links
 
@@ -240,6 +241,8 @@ class PagePlanner:
         return view
 
     def resolve(self, item: PlacedNote, html: str, page_path: str | None) -> str:
+        if LINK_OPEN not in html:
+            return html
         return resolve_links(html, note_source=item.note.source, note_path=item.path,
                              page_path=page_path, targets=self.site.link_targets)
 
@@ -252,15 +255,19 @@ class PagePlanner:
             newer_link = NoteLink(newer.note.title, newer.path) if newer else None
             older_link = NoteLink(older.note.title, older.path) if older else None
             body = self.resolve(item, item.note.body_html, item.path)
-            description = item.note.description or plain_excerpt(item.note.excerpt_html)
             card = self.card(item)
-            signature = fingerprint("note", card.meta_fp, text_fingerprint(body), description, newer_link, older_link)
+            # The description (from the excerpt when the note has none) is derived at render time.
+            signature = fingerprint("note", card.meta_fp, card.excerpt_fp, text_fingerprint(body),
+                                    newer_link, older_link)
 
-            def context(card=card, body=body, newer_link=newer_link, older_link=older_link) -> dict[str, Any]:
+            def context(item=item, card=card, body=body, newer_link=newer_link,
+                        older_link=older_link) -> dict[str, Any]:
                 view = replace(card.view, excerpt=Markup(""), content=Markup(body))
-                return {"note": view, "newer": newer_link, "older": older_link}
+                description = item.note.description or plain_excerpt(item.note.excerpt_html)
+                info = PageInfo("note", item.path, item.note.title, description)
+                return {"note": view, "newer": newer_link, "older": older_link, "page": info}
 
-            info = PageInfo("note", item.path, item.note.title, description)
+            info = PageInfo("note", item.path, item.note.title, "")
             pages.append(Page(info, "note.html", signature, context, item.note.path))
         return pages
 

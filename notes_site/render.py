@@ -143,7 +143,9 @@ class Renderer:
         root = self.config.base_path if page.info.kind == "404" else relative_root(page.path)
         try:
             template = self.env.get_template(page.template)
-            return template.render(page=page.info, root=root, **page.context())
+            context = page.context()
+            info = context.pop("page", page.info)  # a page may refine its info when rendered
+            return template.render(page=info, root=root, **context)
         except jinja2.TemplateSyntaxError as exc:
             raise ThemeError(
                 f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}. "

@@ -28,20 +28,29 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class NoteFile:
-    """A note found by the scan: where it is and its stamp, not yet read."""
+    """A note found by the scan: where it is and its stamp, not yet read.
 
-    path: Path
+    The location is kept as text: making 10,000 Path objects costs more than the
+    whole scan, and only the notes that must be parsed ever need one.
+    """
+
+    location: str
     rel: str
     size: int
     mtime_ns: int
     inode: int
 
     @property
+    def path(self) -> Path:
+        return Path(self.location)
+
+    @property
     def stamp(self) -> tuple[int, int, int]:
         return (self.size, self.mtime_ns, self.inode)
 
     def read(self) -> SourceFile:
-        return SourceFile(self.path, self.rel, self.path.read_bytes(), self.mtime_ns / 1e9)
+        path = self.path
+        return SourceFile(path, self.rel, path.read_bytes(), self.mtime_ns / 1e9)
 
 
 @dataclass(frozen=True)
@@ -71,19 +80,20 @@ def scan_content(content_dir: Path) -> ContentTree:
     assets: list[AssetFile] = []
     if not content_dir.is_dir():
         return ContentTree((), ())
-    for folder, dirnames, filenames in os.walk(content_dir):
+    top = str(content_dir)
+    for folder, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if not is_ignored(d))
-        base = Path(folder)
+        relative_folder = folder[len(top) + 1 :].replace(os.sep, "/")
+        prefix = relative_folder + "/" if relative_folder else ""
         for name in sorted(filenames):
             if is_ignored(name):
                 continue
-            path = base / name
-            rel = path.relative_to(content_dir).as_posix()
+            location = os.path.join(folder, name)
             if name.lower().endswith(NOTE_SUFFIXES):
-                info = path.stat()
-                notes.append(NoteFile(path, rel, info.st_size, info.st_mtime_ns, info.st_ino))
+                info = os.stat(location)
+                notes.append(NoteFile(location, prefix + name, info.st_size, info.st_mtime_ns, info.st_ino))
             else:
-                assets.append(AssetFile(path, rel))
+                assets.append(AssetFile(Path(location), prefix + name))
     return ContentTree(tuple(notes), tuple(assets))
 
 

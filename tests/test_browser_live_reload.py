@@ -4,8 +4,8 @@ import threading
 import time
 
 import pytest
-
 from browser import chromium_browser
+
 from notes_site.serve import DevServer
 
 pytestmark = pytest.mark.browser

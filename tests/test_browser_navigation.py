@@ -5,8 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from browser import chromium_browser
+
 from notes_site.build import BuildOptions, build_site
 
 REPO = Path(__file__).resolve().parent.parent

@@ -5,9 +5,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pagetools import text_of
 
 from notes_site.build import BuildOptions, build_site
-from pagetools import text_of
 
 REPO = Path(__file__).resolve().parent.parent
 ORIGIN = REPO.parent / "shared" / "reference" / "origin-blog-index.txt"
