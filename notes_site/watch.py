@@ -99,15 +99,32 @@ class SiteWatcher:
                 for raw in (event.src_path, getattr(event, "dest_path", "")):
                     if raw:
                         watcher.notice(Path(raw))
+                        if event.is_directory:
+                            watcher.watch_new_folder(Path(raw))
 
         self.observer = Observer()
-        handler = Handler()
-        self.observer.schedule(handler, str(self.site_root), recursive=False)  # notes-site.yaml
-        for folder in [self.site_root / "content", self.site_root / "themes", *self.extra_folders]:
-            if folder.is_dir():
-                self.observer.schedule(handler, str(folder), recursive=True)
+        self.handler = Handler()
+        self.watched: set[Path] = set()
+        self.observer.schedule(self.handler, str(self.site_root), recursive=False)  # notes-site.yaml
+        for folder in [*self.source_folders(), *self.extra_folders]:
+            self.watch_folder(folder)
         self.observer.daemon = True
         self.observer.start()
+
+    def source_folders(self) -> list[Path]:
+        return [self.site_root / "content", self.site_root / "themes"]
+
+    def watch_folder(self, folder: Path) -> None:
+        if folder.is_dir() and folder not in self.watched:
+            self.watched.add(folder)
+            self.observer.schedule(self.handler, str(folder), recursive=True)
+
+    def watch_new_folder(self, path: Path) -> None:
+        """content/ or themes/ created after serve started (a new site, a first override)."""
+        if path in self.source_folders() and path not in self.watched:
+            self.watch_folder(path)
+            for inner in path.rglob("*"):  # made before the watch began: report them now
+                self.notice(inner)
 
     def notice(self, path: Path) -> None:
         kind = classify(path, self.site_root, self.output)

@@ -4,6 +4,7 @@ import http.client
 import os
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -179,3 +180,55 @@ def test_change_kinds_and_ignored_files(tmp_path):
     for ignored in ("content/.a.md.swp", "content/a.md~", "content/.#a.md", "content/4913", "public/index.html",
                     "README.md"):
         assert classify(root / ignored, root, output) is None, ignored
+
+
+def test_a_broken_template_is_reported_with_its_name_and_line(served):
+    template = served.site.root / "themes/default/templates/note.html"
+    template.parent.mkdir(parents=True, exist_ok=True)
+    template.write_text("{% extends 'base.html' %}\n{% block content %}\n{% if %}\n{% endblock %}\n")
+    assert wait_for(lambda: served.state.problems)
+    assert "note.html:3" in served.state.problems[0]["message"]
+    assert get(served, "/2024/01/24/clip/")[0] == 200
+    template.unlink()
+    assert wait_for(lambda: not served.state.problems)
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("a.html", "text/html; charset=utf-8"), ("a.css", "text/css; charset=utf-8"),
+    ("a.js", "text/javascript; charset=utf-8"), ("atom.xml", "application/atom+xml; charset=utf-8"),
+    ("sitemap.xml", "application/xml; charset=utf-8"), ("fig.svg", "image/svg+xml; charset=utf-8"),
+    ("fig.png", "image/png"), ("photo.JPG", "image/jpeg"), ("paper.pdf", "application/pdf"),
+    ("cite.bib", "application/x-bibtex; charset=utf-8"), ("font.woff2", "font/woff2"),
+])
+def test_content_types(name, expected):
+    from notes_site.serve import content_type
+
+    assert content_type(Path(name)) == expected
+
+
+def test_the_command_prints_its_url_and_stops_cleanly_on_ctrl_c(site, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    site.note("a.md", "title: A\ndate: 2024-01-01")
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    process = subprocess.Popen([sys.executable, "-m", "notes_site", "serve", "--site", str(site.root), "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        line = ""
+        deadline = time.monotonic() + 30
+        while "Serving" not in line and time.monotonic() < deadline:
+            line = process.stdout.readline()
+        assert "http://127.0.0.1:" in line
+        port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
+        assert port != 0
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/")
+        assert connection.getresponse().status == 200
+        connection.close()
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
+    finally:
+        process.kill()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("notes-site-serve-")] == []
