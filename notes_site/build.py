@@ -88,7 +88,29 @@ class StageClock:
         self.last = now
 
 
-def build_site(options: BuildOptions) -> BuildReport:
+@dataclass
+class LiveSite:
+    """The last build, planned and ready to patch (see live.py)."""
+
+    options: BuildOptions
+    settings: ParseSettings
+    site: Site
+    planner: PagePlanner
+    renderer: Renderer
+    site_wide: str
+    parsed: dict[str, ParsedNote]
+    output: Path
+
+
+@dataclass
+class BuildSession:
+    """What `serve` keeps between builds: the cache in memory and the last site, planned."""
+
+    cache: BuildCache | None = None
+    live: LiveSite | None = None
+
+
+def build_site(options: BuildOptions, session: BuildSession | None = None) -> BuildReport:
     """Build the site; raises NotesSiteError for problems that stop everything."""
     started = time.perf_counter()
     site_root = options.site_root.resolve()
@@ -101,7 +123,12 @@ def build_site(options: BuildOptions) -> BuildReport:
     theme = find_theme(config)
     strings = load_strings(theme, config.language)
     cache_dir = cache_dir_for(output)
-    cache, cache_problem = (BuildCache(), "") if options.clean else load_cache(cache_dir)
+    if session is not None and session.cache is not None and not options.clean:
+        cache, cache_problem = session.cache, ""
+    else:
+        cache, cache_problem = (BuildCache(), "") if options.clean else load_cache(cache_dir)
+    if session is not None:
+        session.live = None  # until this build succeeds
     if cache_problem:
         report.problems.append(warning(cache_problem + "."))
     clock.lap("settings")
@@ -127,7 +154,7 @@ def build_site(options: BuildOptions) -> BuildReport:
     report.notes_published = len(notes)
     clock.lap("parse")
 
-    site, pages = place_and_plan(config, strings, notes, tree, report)
+    site, planner, pages = place_and_plan(config, strings, notes, tree, report)
     renderer = Renderer(config, theme, strings, site_view(site, strings))
     static_files = theme.static_files()
     assets, clashes = drop_output_clashes(pages, site.assets, static_files)
@@ -190,6 +217,11 @@ def build_site(options: BuildOptions) -> BuildReport:
     if publish:
         cache.outputs = outputs
         cache.output_folder = str(output)
+    if session is not None:  # serve: the cache stays in memory, with the planned site
+        session.cache = cache
+        if publish:
+            session.live = LiveSite(options, settings, site, planner, renderer, site_wide, parsed, output)
+        unchanged = True
     try:
         if not unchanged:
             save_cache(cache_dir, cache)
@@ -223,20 +255,22 @@ def load_notes(files: tuple[NoteFile, ...], settings: ParseSettings, cache: Buil
 
 
 def place_and_plan(config: SiteConfig, strings: dict[str, str], notes: list[Note], tree,
-                   report: BuildReport) -> tuple[Site, list[Page]]:
+                   report: BuildReport) -> tuple[Site, PagePlanner, list[Page]]:
     published = {note.source for note in notes}
     hidden = tuple(file.rel for file in tree.notes if file.rel not in published)
     site, site_problems = assemble_site(config, notes, tree.assets, hidden)
     report.problems.extend(site_problems)
-    pages = PagePlanner(site, strings).plan()
+    planner = PagePlanner(site, strings)
+    pages = planner.plan()
     clashing, clash_problems = notes_on_generated_pages(pages)
     if clashing:  # rare: place the site again without them, so no listing links to them
         report.problems.extend(clash_problems)
         hidden += tuple(item.note.source for item in site.notes if item.note.path in clashing)
         notes = [note for note in notes if note.path not in clashing]
         site, _ = assemble_site(config, notes, tree.assets, hidden)
-        pages = PagePlanner(site, strings).plan()
-    return site, pages
+        planner = PagePlanner(site, strings)
+        pages = planner.plan()
+    return site, planner, pages
 
 
 def files_in(folder: Path) -> set[str]:

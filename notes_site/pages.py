@@ -115,7 +115,7 @@ class PageInfo:
     description: str
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Page:
     """One output page: its template, a fingerprint of what it shows, and how to get its data.
 
@@ -123,13 +123,18 @@ class Page:
     says whether that is needed: it hashes exactly what the template will receive
     (apart from the site-wide parts, which the build adds), so an unchanged signature
     means an unchanged page (Lektor's recorded dependencies, as data hashes).
+    `sign()` computes it again after a note the page shows was swapped (serve).
     """
 
     info: PageInfo
     template: str
-    signature: str
+    sign: Callable[[], str]
     make_context: Callable[[], dict[str, Any]]
     source: Path | None = None  # the note file a note page comes from, for messages
+    signature: str = ""
+
+    def __post_init__(self) -> None:
+        self.signature = self.sign()
 
     @property
     def path(self) -> str:
@@ -179,7 +184,8 @@ class PagePlanner:
         self.config: SiteConfig = site.config
         self.zone = self.config.tzinfo
         self.cards: dict[str, NoteCard] = {}  # by note source
-        self.cards_by_root: dict[tuple[str, str], NoteView] = {}
+        self.cards_by_root: dict[tuple[str, int], NoteView] = {}
+        self.dependents: dict[str, list[Page]] = {}  # note source -> the pages that show it
 
     def plan(self) -> list[Page]:
         pages: list[Page] = []
@@ -193,8 +199,20 @@ class PagePlanner:
         pages.append(self.terms_page("tag", "tags/"))
         pages.append(self.archive_page())
         not_found = self.strings.get("not_found_title", "Page not found")
-        pages.append(Page(PageInfo("404", "404.html", not_found, ""), "404.html", fingerprint("404"), dict))
+        pages.append(Page(PageInfo("404", "404.html", not_found, ""), "404.html", lambda: fingerprint("404"), dict))
         return pages
+
+    def shows(self, page: Page, items: list[PlacedNote]) -> Page:
+        for item in items:
+            self.dependents.setdefault(item.note.source, []).append(page)
+        return page
+
+    def forget(self, source: str) -> list[Page]:
+        """Drop what was derived from a note (it was parsed again); the pages that showed it."""
+        self.cards.pop(source, None)
+        for key in [key for key in self.cards_by_root if key[0] == source]:
+            del self.cards_by_root[key]
+        return self.dependents.get(source, [])
 
     def card(self, item: PlacedNote) -> NoteCard:
         card = self.cards.get(item.note.source)
@@ -240,6 +258,12 @@ class PagePlanner:
             self.cards_by_root[root_key] = view
         return view
 
+    def link_fingerprint(self, item: PlacedNote) -> str:
+        """Where the note's relative links lead (they follow other notes' URLs)."""
+        if LINK_OPEN not in item.note.body_html:
+            return ""
+        return text_fingerprint(self.resolve(item, item.note.body_html, item.path))
+
     def resolve(self, item: PlacedNote, html: str, page_path: str | None) -> str:
         if LINK_OPEN not in html:
             return html
@@ -252,23 +276,23 @@ class PagePlanner:
         for index, item in enumerate(notes):
             newer = notes[index - 1] if index > 0 else None
             older = notes[index + 1] if index + 1 < len(notes) else None
-            newer_link = NoteLink(newer.note.title, newer.path) if newer else None
-            older_link = NoteLink(older.note.title, older.path) if older else None
-            body = self.resolve(item, item.note.body_html, item.path)
-            card = self.card(item)
-            # The description (from the excerpt when the note has none) is derived at render time.
-            signature = fingerprint("note", card.meta_fp, card.excerpt_fp, text_fingerprint(body),
-                                    newer_link, older_link)
 
-            def context(item=item, card=card, body=body, newer_link=newer_link,
-                        older_link=older_link) -> dict[str, Any]:
-                view = replace(card.view, excerpt=Markup(""), content=Markup(body))
+            def sign(item=item, newer=newer, older=older) -> str:
+                card = self.card(item)
+                # The description (from the excerpt when the note has none) is derived at render time.
+                return fingerprint("note", card.meta_fp, card.excerpt_fp, text_fingerprint(item.note.body_html),
+                                   self.link_fingerprint(item), neighbour(newer), neighbour(older))
+
+            def context(item=item, newer=newer, older=older) -> dict[str, Any]:
+                body = self.resolve(item, item.note.body_html, item.path)
+                view = replace(self.card(item).view, excerpt=Markup(""), content=Markup(body))
                 description = item.note.description or plain_excerpt(item.note.excerpt_html)
                 info = PageInfo("note", item.path, item.note.title, description)
-                return {"note": view, "newer": newer_link, "older": older_link, "page": info}
+                return {"note": view, "newer": neighbour(newer), "older": neighbour(older), "page": info}
 
             info = PageInfo("note", item.path, item.note.title, "")
-            pages.append(Page(info, "note.html", signature, context, item.note.path))
+            page = Page(info, "note.html", sign, context, item.note.path)
+            pages.append(self.shows(page, [item] + [n for n in (newer, older) if n is not None]))
         return pages
 
     def listing_pages(self, kind: str, base: str, template: str, notes: list[PlacedNote],
@@ -287,9 +311,11 @@ class PagePlanner:
                 next_path=paths[number] if number < total else None,
                 pages=page_window(paths, number),
             )
-            cards = [self.card(item) for item in chunk]
-            signature = fingerprint(kind, path, title, number, total, term_fp,
-                                    [(c.meta_fp, c.excerpt_fp) for c in cards])
+
+            def sign(chunk=chunk, path=path, number=number) -> str:
+                cards = [self.card(item) for item in chunk]
+                return fingerprint(kind, path, title, number, total, term_fp,
+                                   [(c.meta_fp, c.excerpt_fp) for c in cards])
 
             def context(chunk=chunk, path=path, pagination=pagination) -> dict[str, Any]:
                 data: dict[str, Any] = {"notes": [self.listed(item, path) for item in chunk],
@@ -299,7 +325,7 @@ class PagePlanner:
                 return data
 
             info = PageInfo(kind, path, title, self.config.description)
-            pages.append(Page(info, template, signature, context))
+            pages.append(self.shows(Page(info, template, sign, context), chunk))
         return pages
 
     def term_view(self, term: Term, depth: int = 0) -> TermView:
@@ -329,12 +355,15 @@ class PagePlanner:
         title = self.strings.get(kind_name, kind_name)
         data = {"kind": kind, "terms": terms, "max_count": max_count}
         info = PageInfo(kind_name, path, title, self.config.description)
-        return Page(info, "terms.html", fingerprint(kind_name, data), lambda: data)
+        signature = fingerprint(kind_name, data)
+        return Page(info, "terms.html", lambda: signature, lambda: data)
 
     def archive_page(self) -> Page:
         path = "archives/"
         groups = [(year, items) for year, items in self.site.years]
-        signature = fingerprint("archive", [(year, [self.card(i).meta_fp for i in items]) for year, items in groups])
+
+        def sign() -> str:
+            return fingerprint("archive", [(year, [self.card(i).meta_fp for i in items]) for year, items in groups])
 
         def context() -> dict[str, Any]:
             years = [
@@ -344,7 +373,12 @@ class PagePlanner:
             return {"years": years}
 
         title = self.strings.get("archives", "Archives")
-        return Page(PageInfo("archive", path, title, self.config.description), "archive.html", signature, context)
+        page = Page(PageInfo("archive", path, title, self.config.description), "archive.html", sign, context)
+        return self.shows(page, [item for _year, items in groups for item in items])
+
+
+def neighbour(item: PlacedNote | None) -> NoteLink | None:
+    return NoteLink(item.note.title, item.path) if item is not None else None
 
 
 def page_window(paths: list[str], current: int, around: int = 2) -> tuple[PageLink, ...]:

@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-from notes_site.build import BuildOptions, BuildReport, build_site
+from notes_site.build import BuildOptions, BuildReport, BuildSession, build_site
 from notes_site.config import load_config
 from notes_site.errors import NotesSiteError, Problem
 from notes_site.watch import Change, SiteWatcher
@@ -83,6 +83,7 @@ class DevServer:
         self.base_path = "/"
         self.last_report: BuildReport | None = None
         self.serving = False
+        self.session = BuildSession()
         self.httpd = DevHTTPServer((host, port), RequestHandler, self)
         self.watcher = SiteWatcher(self.site_root, self.output, self.theme_folders(), self.on_changes, delay)
 
@@ -109,15 +110,23 @@ class DevServer:
                     self.base_path = load_config(self.site_root).base_path
                 except NotesSiteError:
                     pass
-                report = build_site(BuildOptions(site_root=self.site_root, output=self.output,
-                                                 drafts=self.drafts, publish_with_errors=False))
+                report = None
+                if changes and all(change.kind == "content" for change in changes):
+                    from notes_site.live import patch_notes
+
+                    report = patch_notes(self.session, [change.path for change in changes])
+                if report is None:
+                    report = build_site(BuildOptions(site_root=self.site_root, output=self.output,
+                                                     drafts=self.drafts, publish_with_errors=False), self.session)
                 self.last_report = report
                 problems = [problem_record(p) for p in report.errors]
                 for problem in report.warnings:
                     self.log(f"warning: {problem}")
             except NotesSiteError as exc:
+                self.session.live = None  # the next change rebuilds fully
                 problems = [problem_record(str(exc))] + [problem_record(p) for p in exc.problems]
             except Exception as exc:  # a bug must not kill the preview; show it like any error
+                self.session.live = None
                 problems = [problem_record(f"unexpected {type(exc).__name__}: {exc}")]
             elapsed = time.perf_counter() - started
             with self.state.condition:

@@ -17,9 +17,13 @@ from notes_site.sources import AssetFile
 from notes_site.urls import category_path, clean_path, make_slug, output_file, permalink_path, tag_path
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class PlacedNote:
-    """A note and where it lives in the site."""
+    """A note and where it lives in the site.
+
+    Not frozen on purpose: `serve` swaps in the new parse of an edited note whose place
+    in the site did not change, and every listing that holds this object sees it.
+    """
 
     note: Note
     path: str  # site-relative, e.g. "2024/05/22/clip/"

@@ -96,6 +96,8 @@ class SiteWatcher:
             def on_any_event(self, event) -> None:
                 if event.event_type in ("opened", "closed_no_write"):
                     return
+                if event.is_directory and event.event_type == "modified":
+                    return  # a folder's listing changed: the file events say what happened
                 for raw in (event.src_path, getattr(event, "dest_path", "")):
                     if raw:
                         watcher.notice(Path(raw))

@@ -158,3 +158,34 @@ def test_a_corrupt_cache_means_a_full_correct_build_with_a_warning(blog):
 def test_clean_ignores_the_cache(blog):
     report = blog.build(clean=True)
     assert report.notes_parsed == 16 and report.pages_written == report.pages_total
+
+
+def test_serve_patches_a_text_edit_in_memory_with_the_same_result(blog):
+    from notes_site.build import BuildSession
+    from notes_site.live import patch_notes
+
+    session = BuildSession()
+    build_site(BuildOptions(site_root=blog.root), session)
+    note = blog.root / "content/n04.md"
+    edit(blog, "n04.md", "Intro 4.", "Intro four, patched in memory.")
+    report = patch_notes(session, [note])
+    assert report is not None and report.notes_parsed == 1
+    assert 0 < report.pages_written < 10  # its page, its neighbours, the listings that show its excerpt
+    clean = blog.root.parent / "clean-output"
+    build_site(BuildOptions(site_root=blog.root, output=clean, clean=True))
+    assert snapshot(blog.public) == snapshot(clean)
+
+
+@pytest.mark.parametrize("old,new", [
+    ("date: 2024-01-04", "date: 2021-01-01"),  # moves: the full build must place it
+    ("tags: [t1, shared]", "tags: [other]"),
+    ("title: Note 4", "title: [broken"),  # errors are the full build's to report
+])
+def test_serve_leaves_moves_and_errors_to_the_full_build(blog, old, new):
+    from notes_site.build import BuildSession
+    from notes_site.live import patch_notes
+
+    session = BuildSession()
+    build_site(BuildOptions(site_root=blog.root), session)
+    edit(blog, "n04.md", old, new)
+    assert patch_notes(session, [blog.root / "content/n04.md"]) is None
