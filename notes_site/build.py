@@ -100,6 +100,13 @@ class LiveSite:
     site_wide: str
     parsed: dict[str, ParsedNote]
     output: Path
+    index: dict[str, tuple[int, object]] | None = None
+
+    def placed(self) -> dict[str, tuple[int, object]]:
+        """Note source -> (position, PlacedNote), built on first use."""
+        if self.index is None:
+            self.index = {item.note.source: (i, item) for i, item in enumerate(self.site.notes)}
+        return self.index
 
 
 @dataclass

@@ -34,7 +34,7 @@ def patch_notes(session: BuildSession, changed: list[Path]) -> BuildReport | Non
     if live is None or cache is None or not changed:
         return None
     content = live.site.config.content_dir.resolve()
-    placed = {item.note.source: (index, item) for index, item in enumerate(live.site.notes)}
+    placed = live.placed()
     report = BuildReport(output=live.output, notes_read=len(live.parsed))
     edits = []
     for path in dict.fromkeys(changed):
@@ -66,10 +66,11 @@ def patch_notes(session: BuildSession, changed: list[Path]) -> BuildReport | Non
         swaps.append((rel, note, (file.stamp, result)))
     pages: dict[int, Page] = {}
     for rel, note, entry in swaps:
-        placed[rel][1].note = note
+        item = placed[rel][1]
+        item.note = note
         cache.notes[rel] = entry
         live.parsed[rel] = entry[1]
-        pages.update((id(page), page) for page in live.planner.forget(rel))
+        pages.update((id(page), page) for page in live.planner.forget(item))
     report.notes_parsed = len(swaps)
     return render_changed(live, cache, list(pages.values()), report, started)
 

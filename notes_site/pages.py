@@ -185,7 +185,9 @@ class PagePlanner:
         self.zone = self.config.tzinfo
         self.cards: dict[str, NoteCard] = {}  # by note source
         self.cards_by_root: dict[tuple[str, int], NoteView] = {}
-        self.dependents: dict[str, list[Page]] = {}  # note source -> the pages that show it
+        # note source -> the pages that show it, each with what they show of it: "body" (its own
+        # page), "excerpt" (listings) or only "meta" (title, dates, terms: neighbours, archive)
+        self.dependents: dict[str, list[tuple[Page, str]]] = {}
 
     def plan(self) -> list[Page]:
         pages: list[Page] = []
@@ -202,17 +204,24 @@ class PagePlanner:
         pages.append(Page(PageInfo("404", "404.html", not_found, ""), "404.html", lambda: fingerprint("404"), dict))
         return pages
 
-    def shows(self, page: Page, items: list[PlacedNote]) -> Page:
+    def shows(self, page: Page, items: list[PlacedNote], part: str) -> Page:
         for item in items:
-            self.dependents.setdefault(item.note.source, []).append(page)
+            self.dependents.setdefault(item.note.source, []).append((page, part))
         return page
 
-    def forget(self, source: str) -> list[Page]:
-        """Drop what was derived from a note (it was parsed again); the pages that showed it."""
-        self.cards.pop(source, None)
-        for key in [key for key in self.cards_by_root if key[0] == source]:
-            del self.cards_by_root[key]
-        return self.dependents.get(source, [])
+    def forget(self, item: PlacedNote) -> list[Page]:
+        """Drop what was derived from a note that was parsed again; the pages it may change."""
+        source = item.note.source
+        old = self.cards.pop(source, None)
+        for depth in range(0, 64):
+            self.cards_by_root.pop((source, depth), None)
+        new = self.card(item)
+        changed = {"body"}
+        if old is None or old.meta_fp != new.meta_fp:
+            changed |= {"meta", "excerpt"}
+        elif old.excerpt_fp != new.excerpt_fp:
+            changed.add("excerpt")
+        return [page for page, part in self.dependents.get(source, []) if part in changed]
 
     def card(self, item: PlacedNote) -> NoteCard:
         card = self.cards.get(item.note.source)
@@ -292,7 +301,8 @@ class PagePlanner:
 
             info = PageInfo("note", item.path, item.note.title, "")
             page = Page(info, "note.html", sign, context, item.note.path)
-            pages.append(self.shows(page, [item] + [n for n in (newer, older) if n is not None]))
+            self.shows(page, [item], "body")
+            pages.append(self.shows(page, [n for n in (newer, older) if n is not None], "meta"))
         return pages
 
     def listing_pages(self, kind: str, base: str, template: str, notes: list[PlacedNote],
@@ -325,7 +335,7 @@ class PagePlanner:
                 return data
 
             info = PageInfo(kind, path, title, self.config.description)
-            pages.append(self.shows(Page(info, template, sign, context), chunk))
+            pages.append(self.shows(Page(info, template, sign, context), chunk, "excerpt"))
         return pages
 
     def term_view(self, term: Term, depth: int = 0) -> TermView:
@@ -374,7 +384,7 @@ class PagePlanner:
 
         title = self.strings.get("archives", "Archives")
         page = Page(PageInfo("archive", path, title, self.config.description), "archive.html", sign, context)
-        return self.shows(page, [item for _year, items in groups for item in items])
+        return self.shows(page, [item for _year, items in groups for item in items], "meta")
 
 
 def neighbour(item: PlacedNote | None) -> NoteLink | None:

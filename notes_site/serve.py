@@ -72,7 +72,7 @@ class DevServer:
     """A live-reloading preview of one site."""
 
     def __init__(self, site_root: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True,
-                 delay: float = 0.05, log: Callable[[str], None] = print) -> None:
+                 delay: float = 0.03, log: Callable[[str], None] = print) -> None:
         self.site_root = site_root.resolve()
         self.drafts = drafts
         self.log = log
