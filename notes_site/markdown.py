@@ -139,12 +139,18 @@ def is_relative(url: str) -> bool:
 def mark_relative_links(state) -> None:
     """Wrap relative hrefs and srcs in markers, to be resolved per page later."""
     for block in state.tokens:
-        tokens = [block] + list(block.children or [])
-        for token in tokens:
-            for attr in ("href", "src"):
-                url = token.attrs.get(attr)
-                if isinstance(url, str) and is_relative(url):
-                    token.attrs[attr] = LINK_OPEN + url + LINK_CLOSE
+        if block.type != "inline" or not block.children:
+            continue
+        for token in block.children:
+            if token.type == "link_open":
+                attr = "href"
+            elif token.type == "image":
+                attr = "src"
+            else:
+                continue
+            url = token.attrs.get(attr)
+            if isinstance(url, str) and is_relative(url):
+                token.attrs[attr] = LINK_OPEN + url + LINK_CLOSE
 
 
 def render_heading_open(self, tokens, idx, options, env) -> str:
@@ -212,10 +218,17 @@ def highlight_block(code: str, language: str) -> str:
         inner = escape(code, quote=False)
     else:
         from pygments import highlight
-        from pygments.formatters import HtmlFormatter
 
-        inner = highlight(code, lexer, HtmlFormatter(nowrap=True))
+        inner = highlight(code, lexer, code_formatter())
     return f'<pre class="highlight" tabindex="0"><code{css_language}>{inner}</code></pre>\n'
+
+
+@lru_cache(maxsize=1)
+def code_formatter():
+    """One formatter for all blocks: making one costs a quarter of highlighting a snippet."""
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(nowrap=True)
 
 
 @lru_cache(maxsize=256)

@@ -96,6 +96,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # a theme change starts a new Renderer; no stat per page
         )
         date_format = config.date_format
         self.env.filters["date"] = lambda moment, fmt=None: format_date(moment, fmt or date_format)
@@ -200,10 +201,13 @@ def render_range(indexes: range) -> list[str]:
     from notes_site.workers import SHARED
 
     pages, renderer, writer, targets = SHARED["pages"], SHARED["renderer"], SHARED["writer"], SHARED["targets"]
+    made = SHARED.setdefault("made_dirs", set())
     written = []
     for index in indexes:
         target = writer.staging / targets[index]
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         target.write_bytes(renderer.render(pages[index]).encode("utf-8"))
         written.append(targets[index])
     return written
