@@ -22,7 +22,8 @@ from notes_site.notes import Note, ParsedNote, ParseSettings, parse_notes
 from notes_site.pages import Page, PagePlanner, fingerprint, site_view
 from notes_site.render import Renderer, find_theme, load_strings, render_pages
 from notes_site.site import PlacedAsset, Site, assemble_site
-from notes_site.sources import NoteFile, last_edit_times, scan_content
+from notes_site import __version__
+from notes_site.sources import NoteFile, git_head, last_edit_times, scan_content
 from notes_site.urls import output_file
 from notes_site.write import MARKER, PatchedOutput, StagedOutput, check_output_folder, remove_leftovers
 
@@ -133,7 +134,7 @@ def build_site(options: BuildOptions, session: BuildSession | None = None) -> Bu
     if session is not None and session.cache is not None and not options.clean:
         cache, cache_problem = session.cache, ""
     else:
-        cache, cache_problem = (BuildCache(), "") if options.clean else load_cache(cache_dir)
+        cache, cache_problem = (BuildCache(folder=cache_dir), "") if options.clean else load_cache(cache_dir)
     if session is not None:
         session.live = None  # until this build succeeds
     if cache_problem:
@@ -147,9 +148,17 @@ def build_site(options: BuildOptions, session: BuildSession | None = None) -> Bu
             f"there is no content folder at {config.content_dir}, so the site has no notes.",
             hint="Create it and put your Markdown notes in it, or point --site at your site folder.",
         ))
+    inputs = input_fingerprint(config, options, output, tree, theme)
     clock.lap("scan")
+    if session is None and nothing_changed(cache, inputs, output, options):
+        report.problems = [strict(p) for p in cache.problems] if options.strict else list(cache.problems)
+        report.pages_total = sum(1 for signature in cache.outputs.values() if not signature.startswith("copy:"))
+        report.seconds = time.perf_counter() - started
+        return report
     settings = parse_settings(config)
     parsed = load_notes(tree.notes, settings, cache, options.progress, report)
+    if cache.problem_loading:
+        report.problems.append(warning(cache.problem_loading + "."))
     notes = []
     for result in parsed.values():
         report.problems.extend(result.problems)
@@ -215,28 +224,51 @@ def build_site(options: BuildOptions, session: BuildSession | None = None) -> Bu
     clock.lap("write")
 
     notes_entries = {file.rel: (file.stamp, parsed[file.rel]) for file in tree.notes}
-    outputs = {**signatures, **{relative: signature for relative, (_path, signature) in copies.items()}}
-    unchanged = (cache.parse_key == parse_key(settings) and report.notes_parsed == 0
-                 and notes_entries.keys() == cache.notes.keys() and (not publish or cache.outputs == outputs)
-                 and cache.output_folder == str(output))
+    notes_changed = (cache.parse_key != parse_key(settings) or report.notes_parsed > 0
+                     or notes_entries.keys() != cache.notes.keys())
     cache.parse_key = parse_key(settings)
     cache.notes = notes_entries
     if publish:
-        cache.outputs = outputs
+        # (copy signatures start with "copy:", page signatures are hashes)
+        cache.outputs = {**signatures, **{relative: signature for relative, (_path, signature) in copies.items()}}
         cache.output_folder = str(output)
+        cache.inputs = inputs
+        cache.problems = [p for p in report.problems if "build cache" not in p.message]
+    else:
+        cache.inputs = ""
     if session is not None:  # serve: the cache stays in memory, with the planned site
         session.cache = cache
         if publish:
             session.live = LiveSite(options, settings, site, planner, renderer, site_wide, parsed, output)
-        unchanged = True
     try:
-        if not unchanged:
-            save_cache(cache_dir, cache)
+        if session is None:
+            save_cache(cache_dir, cache, notes_changed)
     except OSError as exc:
         report.problems.append(warning(f"the build cache could not be saved ({exc}); the next build will be a full one."))
     clock.lap("cache")
     report.seconds = time.perf_counter() - started
     return report
+
+
+def input_fingerprint(config: SiteConfig, options: BuildOptions, output: Path, tree, theme) -> str:
+    """Everything a build reads, as stamps: equal fingerprints mean an equal site."""
+    assets = []
+    for asset in tree.assets:
+        info = asset.path.stat()
+        assets.append((asset.rel, info.st_size, info.st_mtime_ns))
+    return fingerprint(
+        CACHE_VERSION, __version__, config.fingerprint, options.drafts, str(output),
+        [(file.rel, file.stamp) for file in tree.notes], assets, theme.stamps(), git_head(config.root),
+    )
+
+
+def nothing_changed(cache: BuildCache, inputs: str, output: Path, options: BuildOptions) -> bool:
+    """The inputs are those of the last build and the output still holds exactly its files."""
+    if options.clean or not cache.inputs or cache.inputs != inputs or cache.output_folder != str(output):
+        return False
+    if not (output / MARKER).is_file():
+        return False
+    return files_in(output) == cache.outputs.keys() | {MARKER}
 
 
 def parse_key(settings: ParseSettings) -> str:

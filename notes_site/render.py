@@ -42,6 +42,17 @@ class Theme:
                 return candidate
         return None
 
+    def stamps(self) -> list[tuple[str, int, int]]:
+        """(path, size, mtime) of every file of the theme, for the build's input fingerprint."""
+        found = []
+        for folder in self.folders:
+            for base, _dirs, names in os.walk(folder):
+                for name in names:
+                    path = os.path.join(base, name)
+                    info = os.stat(path)
+                    found.append((path, info.st_size, info.st_mtime_ns))
+        return sorted(found)
+
     def static_files(self) -> dict[str, Path]:
         """Output path -> file, the site's own files winning over the built-in theme's."""
         files: dict[str, Path] = {}

@@ -139,3 +139,33 @@ def run_git(cwd: Path, *args: str) -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return result.stdout if result.returncode == 0 else None
+
+
+def git_head(site_root: Path) -> str:
+    """The commit checked out in the site's repository, read from .git without running git.
+
+    Part of a build's inputs: notes without `updated` take their dates from commits.
+    """
+    for folder in (site_root, *site_root.parents):
+        git = folder / ".git"
+        if git.is_file():  # a worktree or submodule: "gitdir: <path>"
+            text = git.read_text(encoding="utf-8", errors="replace").strip()
+            git = (folder / text.partition(":")[2].strip()).resolve()
+        if not git.is_dir():
+            continue
+        try:
+            head = (git / "HEAD").read_text(encoding="utf-8").strip()
+            if head.startswith("ref:"):
+                ref = head[4:].strip()
+                ref_file = git / ref
+                if ref_file.is_file():
+                    return ref_file.read_text(encoding="utf-8").strip()
+                packed = git / "packed-refs"
+                if packed.is_file():
+                    for line in packed.read_text(encoding="utf-8").splitlines():
+                        if line.endswith(" " + ref):
+                            return line.split(" ", 1)[0]
+            return head
+        except OSError:
+            return ""
+    return ""

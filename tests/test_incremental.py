@@ -145,7 +145,7 @@ def test_files_changed_or_added_by_hand_in_the_output_are_put_right(blog):
 
 
 def test_a_corrupt_cache_means_a_full_correct_build_with_a_warning(blog):
-    cache_file = blog.root / ".public.notes-site-cache/build.pickle"
+    cache_file = blog.root / ".public.notes-site-cache/notes.pickle"
     assert cache_file.is_file()
     cache_file.write_bytes(b"\x80\x05 this is not a pickle")
     edit(blog, "n02.md", "Intro 2.", "Intro two.")
@@ -189,3 +189,42 @@ def test_serve_leaves_moves_and_errors_to_the_full_build(blog, old, new):
     build_site(BuildOptions(site_root=blog.root), session)
     edit(blog, "n04.md", old, new)
     assert patch_notes(session, [blog.root / "content/n04.md"]) is None
+
+
+def test_a_corrupt_state_file_also_means_a_full_build(blog):
+    (blog.root / ".public.notes-site-cache/state.pickle").write_bytes(b"garbage")
+    report = blog.build()
+    assert any("build cache" in p.message for p in report.warnings)
+    assert report.pages_written == report.pages_total
+    assert_same_as_clean_build(blog)
+
+
+def test_an_unchanged_site_reports_its_warnings_again(blog):
+    blog.note("warn.md", "title: W\ndate: 2024-02-02\nupdated: 2024-03-01\ntags: 5")
+    first = blog.build()
+    again = blog.build()
+    assert again.pages_written == 0
+    assert [str(p) for p in again.warnings] == [str(p) for p in first.warnings] != []
+    assert blog.build(strict=True).errors != []
+
+
+def test_a_commit_alone_rebuilds_because_dates_come_from_git(blog):
+    import subprocess
+
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@x", "GIT_COMMITTER_DATE": "2025-05-05T12:00:00Z",
+           "GIT_AUTHOR_DATE": "2025-05-05T12:00:00Z"}
+    subprocess.run(["git", "init", "-q"], cwd=blog.root, check=True)
+    subprocess.run(["git", "add", "content"], cwd=blog.root, check=True, env=env)
+    subprocess.run(["git", "commit", "-q", "-m", "a"], cwd=blog.root, check=True, env=env)
+    path = blog.note("undated.md", "title: Undated\ndate: 2019-02-03")  # new, not committed: its mtime counts
+    os.utime(path, (1_600_000_000, 1_600_000_000))  # 2020-09-13
+    blog.build()
+    page = blog.public / "2019/02/03/undated/index.html"
+    assert 'datetime="2020-09-13' in page.read_text(encoding="utf-8")
+    subprocess.run(["git", "add", "content/undated.md"], cwd=blog.root, check=True, env=env)
+    subprocess.run(["git", "commit", "-q", "-m", "b"], cwd=blog.root, check=True, env=env)  # the file is untouched
+    report = blog.build()
+    assert report.pages_written > 0
+    assert 'datetime="2025-05-05' in page.read_text(encoding="utf-8")
+    assert_same_as_clean_build(blog)
