@@ -38,8 +38,11 @@ def example_site(workdir: Path) -> Path:
 
 def corpus_site(workdir: Path, notes: int) -> Path:
     root = workdir / f"corpus-{notes}"
-    subprocess.run([sys.executable, str(GEN_CORPUS), str(root / "content"), "--notes", str(notes),
-                    "--flavor", "plain"], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(GEN_CORPUS), str(root / "content"), "--notes", str(notes), "--flavor", "plain"],
+        check=True,
+        capture_output=True,
+    )
     return root
 
 
@@ -93,8 +96,10 @@ def main() -> None:
         print(f"{'site':32} {'median':>9} {'min':>9} {'max':>9}  (save -> reload signal, {args.edits} saves)")
         for name, root in sites:
             timings = measure(root, args.edits)
-            print(f"{name:32} {statistics.median(timings) * 1000:7.0f} ms {min(timings) * 1000:7.0f} ms "
-                  f"{max(timings) * 1000:7.0f} ms")
+            print(
+                f"{name:32} {statistics.median(timings) * 1000:7.0f} ms {min(timings) * 1000:7.0f} ms "
+                f"{max(timings) * 1000:7.0f} ms"
+            )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from notes_site import __version__
 from notes_site.cache import CACHE_VERSION, BuildCache, cache_dir_for, load_cache, save_cache
 from notes_site.config import SiteConfig, load_config
 from notes_site.errors import OutputError, Problem, error, warning
@@ -22,7 +23,6 @@ from notes_site.notes import Note, ParsedNote, ParseSettings, parse_notes
 from notes_site.pages import Page, PagePlanner, fingerprint, site_view
 from notes_site.render import Renderer, find_theme, load_strings, render_pages
 from notes_site.site import PlacedAsset, Site, assemble_site
-from notes_site import __version__
 from notes_site.sources import NoteFile, git_head, last_edit_times, scan_content
 from notes_site.urls import output_file
 from notes_site.write import MARKER, PatchedOutput, StagedOutput, check_output_folder, remove_leftovers
@@ -144,10 +144,12 @@ def build_site(options: BuildOptions, session: BuildSession | None = None) -> Bu
     tree = scan_content(config.content_dir)
     report.notes_read = len(tree.notes)
     if not config.content_dir.is_dir():
-        report.problems.append(warning(
-            f"there is no content folder at {config.content_dir}, so the site has no notes.",
-            hint="Create it and put your Markdown notes in it, or point --site at your site folder.",
-        ))
+        report.problems.append(
+            warning(
+                f"there is no content folder at {config.content_dir}, so the site has no notes.",
+                hint="Create it and put your Markdown notes in it, or point --site at your site folder.",
+            )
+        )
     inputs = input_fingerprint(config, options, output, tree, theme)
     clock.lap("scan")
     if session is None and nothing_changed(cache, inputs, output, options):
@@ -176,20 +178,29 @@ def build_site(options: BuildOptions, session: BuildSession | None = None) -> Bu
     assets, clashes = drop_output_clashes(pages, site.assets, static_files)
     report.problems.extend(clashes)
     site_wide = fingerprint(CACHE_VERSION, config.fingerprint, renderer.globals_fingerprint())
-    signatures = {output_file(page.path): fingerprint(site_wide, renderer.template_fingerprint(page.template),
-                                                      page.signature) for page in pages}
+    signatures = {
+        output_file(page.path): fingerprint(site_wide, renderer.template_fingerprint(page.template), page.signature)
+        for page in pages
+    }
     copies = {relative: (path, copy_signature(path)) for relative, path in static_files.items()}
     copies.update({asset.path: (asset.source.path, copy_signature(asset.source.path)) for asset in assets})
     report.pages_total = len(pages)
     clock.lap("plan")
 
-    incremental = (cache.output_folder == str(output) and (output / MARKER).is_file() and not options.clean)
+    incremental = cache.output_folder == str(output) and (output / MARKER).is_file() and not options.clean
     previous = cache.outputs if incremental else {}
     existing = files_in(output) if incremental else set()
-    stale = [page for page in pages if previous.get(output_file(page.path)) != signatures[output_file(page.path)]
-             or output_file(page.path) not in existing]
-    changed_copies = {relative: path for relative, (path, signature) in copies.items()
-                      if previous.get(relative) != signature or relative not in existing}
+    stale = [
+        page
+        for page in pages
+        if previous.get(output_file(page.path)) != signatures[output_file(page.path)]
+        or output_file(page.path) not in existing
+    ]
+    changed_copies = {
+        relative: path
+        for relative, (path, signature) in copies.items()
+        if previous.get(relative) != signature or relative not in existing
+    }
     # Anything else in the output goes, so an incremental build equals a clean one.
     removed = sorted(existing - signatures.keys() - copies.keys() - {MARKER})
 
@@ -216,16 +227,18 @@ def build_site(options: BuildOptions, session: BuildSession | None = None) -> Bu
             writer.abort()
     except OSError as exc:
         writer.abort()
-        raise OutputError(f"writing the site into {output} failed: {exc}. "
-                          "Check that the folder is writable and the disk is not full.") from exc
+        raise OutputError(
+            f"writing the site into {output} failed: {exc}. Check that the folder is writable and the disk is not full."
+        ) from exc
     except BaseException:
         writer.abort()
         raise
     clock.lap("write")
 
     notes_entries = {file.rel: (file.stamp, parsed[file.rel]) for file in tree.notes}
-    notes_changed = (cache.parse_key != parse_key(settings) or report.notes_parsed > 0
-                     or notes_entries.keys() != cache.notes.keys())
+    notes_changed = (
+        cache.parse_key != parse_key(settings) or report.notes_parsed > 0 or notes_entries.keys() != cache.notes.keys()
+    )
     cache.parse_key = parse_key(settings)
     cache.notes = notes_entries
     if publish:
@@ -244,7 +257,9 @@ def build_site(options: BuildOptions, session: BuildSession | None = None) -> Bu
         if session is None:
             save_cache(cache_dir, cache, notes_changed)
     except OSError as exc:
-        report.problems.append(warning(f"the build cache could not be saved ({exc}); the next build will be a full one."))
+        report.problems.append(
+            warning(f"the build cache could not be saved ({exc}); the next build will be a full one.")
+        )
     clock.lap("cache")
     report.seconds = time.perf_counter() - started
     return report
@@ -257,8 +272,15 @@ def input_fingerprint(config: SiteConfig, options: BuildOptions, output: Path, t
         info = asset.path.stat()
         assets.append((asset.rel, info.st_size, info.st_mtime_ns))
     return fingerprint(
-        CACHE_VERSION, __version__, config.fingerprint, options.drafts, str(output),
-        [(file.rel, file.stamp) for file in tree.notes], assets, theme.stamps(), git_head(config.root),
+        CACHE_VERSION,
+        __version__,
+        config.fingerprint,
+        options.drafts,
+        str(output),
+        [(file.rel, file.stamp) for file in tree.notes],
+        assets,
+        theme.stamps(),
+        git_head(config.root),
     )
 
 
@@ -275,8 +297,13 @@ def parse_key(settings: ParseSettings) -> str:
     return fingerprint(CACHE_VERSION, settings)
 
 
-def load_notes(files: tuple[NoteFile, ...], settings: ParseSettings, cache: BuildCache,
-               progress: Progress | None, report: BuildReport) -> dict[str, ParsedNote]:
+def load_notes(
+    files: tuple[NoteFile, ...],
+    settings: ParseSettings,
+    cache: BuildCache,
+    progress: Progress | None,
+    report: BuildReport,
+) -> dict[str, ParsedNote]:
     """Every note's parse result, by source: from the cache when the file is untouched."""
     reusable = cache.notes if cache.parse_key == parse_key(settings) else {}
     results: dict[str, ParsedNote] = {}
@@ -293,8 +320,9 @@ def load_notes(files: tuple[NoteFile, ...], settings: ParseSettings, cache: Buil
     return {file.rel: results[file.rel] for file in files}
 
 
-def place_and_plan(config: SiteConfig, strings: dict[str, str], notes: list[Note], tree,
-                   report: BuildReport) -> tuple[Site, PagePlanner, list[Page]]:
+def place_and_plan(
+    config: SiteConfig, strings: dict[str, str], notes: list[Note], tree, report: BuildReport
+) -> tuple[Site, PagePlanner, list[Page]]:
     published = {note.source for note in notes}
     hidden = tuple(file.rel for file in tree.notes if file.rel not in published)
     site, site_problems = assemble_site(config, notes, tree.assets, hidden)
@@ -340,8 +368,13 @@ def notes_on_generated_pages(pages: list[Page]) -> tuple[set[Path], list[Problem
         kind = generated.get(output_file(page.path)) if page.info.kind == "note" else None
         if kind is not None:
             clashing.add(page.source)
-            problems.append(error(f"the note would be written to /{page.path}, which is the site's {kind} page.",
-                                  page.source, hint="Give it another `slug:` or change the `permalink` setting."))
+            problems.append(
+                error(
+                    f"the note would be written to /{page.path}, which is the site's {kind} page.",
+                    page.source,
+                    hint="Give it another `slug:` or change the `permalink` setting.",
+                )
+            )
     return clashing, problems
 
 
@@ -352,17 +385,25 @@ def drop_output_clashes(pages: list[Page], assets: list[PlacedAsset], static_fil
     kept_assets = []
     for asset in assets:
         if asset.path in owners:
-            problems.append(error(f"the file would overwrite the {owners[asset.path]} at /{asset.path}.",
-                                  asset.source.path, hint="Rename or move the file."))
+            problems.append(
+                error(
+                    f"the file would overwrite the {owners[asset.path]} at /{asset.path}.",
+                    asset.source.path,
+                    hint="Rename or move the file.",
+                )
+            )
             continue
         owners[asset.path] = f"file {asset.source.rel}"
         kept_assets.append(asset)
     for relative in list(static_files):
         if relative in owners:
-            problems.append(warning(
-                f"the theme file {relative} is replaced by the site's {owners[relative]}.",
-                static_files[relative], hint="Rename one of them if that is not what you want.",
-            ))
+            problems.append(
+                warning(
+                    f"the theme file {relative} is replaced by the site's {owners[relative]}.",
+                    static_files[relative],
+                    hint="Rename one of them if that is not what you want.",
+                )
+            )
             del static_files[relative]
     return kept_assets, problems
 
@@ -385,14 +426,15 @@ def fill_missing_dates(notes: list[Note], site_root: Path, problems: list[Proble
     for note in missing:
         stamp = times[note.path]
         if note.posted is None:
-            problems.append(warning(
-                f"the note has no `date`; using its last edit time ({stamp:%Y-%m-%d}).",
-                note.path, None, "Add `date: YYYY-MM-DD` to its front matter to fix its place in the site.",
-            ))
+            problems.append(
+                warning(
+                    f"the note has no `date`; using its last edit time ({stamp:%Y-%m-%d}).",
+                    note.path,
+                    None,
+                    "Add `date: YYYY-MM-DD` to its front matter to fix its place in the site.",
+                )
+            )
         posted = note.posted or stamp
         edited = note.edited or max(stamp, posted)
         filled[note.source] = replace(note, posted=posted, edited=edited)
     return [filled.get(note.source, note) for note in notes]
-
-
-

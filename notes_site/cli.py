@@ -20,10 +20,17 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--site", "site_root", type=click.Path(file_okay=False, path_type=Path), default=".",
-              show_default=True, help="The site folder (holding notes-site.yaml and content/).")
-@click.option("--output", type=click.Path(path_type=Path), default=None,
-              help="Where to write the site.  [default: <site>/public]")
+@click.option(
+    "--site",
+    "site_root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The site folder (holding notes-site.yaml and content/).",
+)
+@click.option(
+    "--output", type=click.Path(path_type=Path), default=None, help="Where to write the site.  [default: <site>/public]"
+)
 @click.option("--drafts", is_flag=True, help="Include notes with `draft: true`.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit code 1).")
 @click.option("--clean", is_flag=True, help="Ignore the build cache: parse and render everything again.")
@@ -39,8 +46,14 @@ def build(site_root: Path, output: Path | None, drafts: bool, strict: bool, clea
 
     if not site_root.is_dir():
         raise click.UsageError(f"the site folder {site_root} does not exist.")
-    options = BuildOptions(site_root=site_root, output=output, drafts=drafts, strict=strict, clean=clean,
-                           progress=terminal_progress() if sys.stderr.isatty() else None)
+    options = BuildOptions(
+        site_root=site_root,
+        output=output,
+        drafts=drafts,
+        strict=strict,
+        clean=clean,
+        progress=terminal_progress() if sys.stderr.isatty() else None,
+    )
     try:
         report = build_site(options)
     except NotesSiteError as exc:
@@ -61,12 +74,27 @@ def build(site_root: Path, output: Path | None, drafts: bool, strict: bool, clea
 
 
 @main.command()
-@click.option("--site", "site_root", type=click.Path(file_okay=False, path_type=Path), default=".",
-              show_default=True, help="The site folder.")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Only loopback by default; 0.0.0.0 exposes the preview to your network.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
-              help="Port to listen on; 0 picks a free one.")
+@click.option(
+    "--site",
+    "site_root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The site folder.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Only loopback by default; 0.0.0.0 exposes the preview to your network.",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on; 0 picks a free one.",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in your web browser.")
 @click.option("--no-drafts", is_flag=True, help="Hide notes with `draft: true` (shown by default while serving).")
 def serve(site_root: Path, host: str, port: int, open_browser: bool, no_drafts: bool) -> None:
@@ -131,19 +159,39 @@ def print_failure(exc: Exception, verbose: bool, nothing_written: bool = False) 
 
 @main.command()
 @click.argument("title")
-@click.option("--site", "site_root", type=click.Path(file_okay=False, path_type=Path), default=".",
-              show_default=True, help="The site folder.")
-@click.option("--kind", default="note", show_default=True,
-              help="The scaffold to use: scaffolds/KIND.md of the site, else of the theme (note, paper).")
+@click.option(
+    "--site",
+    "site_root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The site folder.",
+)
+@click.option(
+    "--kind",
+    default="note",
+    show_default=True,
+    help="The scaffold to use: scaffolds/KIND.md of the site, else of the theme (note, paper).",
+)
 @click.option("--category", default=None, help="The note's category.")
 @click.option("--tags", default=None, help="Comma-separated tags, e.g. --tags cv,对比学习.")
 @click.option("--slug", default=None, help="The file name and URL slug (default: from the title).")
 @click.option("--draft", is_flag=True, help="Mark the note as a draft (left out of builds without --drafts).")
-@click.option("--dir", "folder", default=None,
-              help="Folder under content/ for the new file.  [default: the new_note_dir setting]")
+@click.option(
+    "--dir", "folder", default=None, help="Folder under content/ for the new file.  [default: the new_note_dir setting]"
+)
 @click.option("--arxiv", default=None, help="arXiv id for a paper note, e.g. 2103.00020.")
-def new(title: str, site_root: Path, kind: str, category: str | None, tags: str | None, slug: str | None,
-        draft: bool, folder: str | None, arxiv: str | None) -> None:
+def new(
+    title: str,
+    site_root: Path,
+    kind: str,
+    category: str | None,
+    tags: str | None,
+    slug: str | None,
+    draft: bool,
+    folder: str | None,
+    arxiv: str | None,
+) -> None:
     """Create a note from a scaffold: notes-site new "CLIP".
 
     Writes content/<slug>.md with the title, the current date and time in the site's
@@ -153,9 +201,14 @@ def new(title: str, site_root: Path, kind: str, category: str | None, tags: str 
     from notes_site.scaffold import NewNote, create_note
 
     request = NewNote(
-        title=title, kind=kind, category=category,
+        title=title,
+        kind=kind,
+        category=category,
         tags=tuple(t.strip() for t in (tags or "").split(",") if t.strip()),
-        slug=slug, draft=draft, folder=folder, arxiv=arxiv,
+        slug=slug,
+        draft=draft,
+        folder=folder,
+        arxiv=arxiv,
     )
     try:
         path = create_note(site_root, request)

@@ -92,8 +92,18 @@ SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
 }
 EXCERPT_KEYS = {"auto_length": int}
 PERMALINK_TOKENS = (
-    ":year", ":month", ":day", ":i_month", ":i_day", ":hour", ":minute", ":second",
-    ":slug", ":title", ":name", ":category",
+    ":year",
+    ":month",
+    ":day",
+    ":i_month",
+    ":i_day",
+    ":hour",
+    ":minute",
+    ":second",
+    ":slug",
+    ":title",
+    ":name",
+    ":category",
 )
 
 
@@ -167,8 +177,11 @@ def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]
         try:
             zoneinfo.ZoneInfo(data["timezone"])
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            report("timezone", f"`timezone: {data['timezone']}` is not a known time zone.",
-                   "Use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC.")
+            report(
+                "timezone",
+                f"`timezone: {data['timezone']}` is not a known time zone.",
+                "Use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC.",
+            )
     if "per_page" in data and data["per_page"] < 1:
         report("per_page", "`per_page` must be at least 1.")
     if "permalink" in data:
@@ -176,14 +189,19 @@ def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]
     if "base_url" in data:
         parts = urlsplit(data["base_url"].strip())
         if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
-            report("base_url", f"`base_url: {data['base_url']}` is not an http(s) URL or a path.",
-                   "Write it like https://me.github.io/notes/ or /notes/.")
+            report(
+                "base_url",
+                f"`base_url: {data['base_url']}` is not an http(s) URL or a path.",
+                "Write it like https://me.github.io/notes/ or /notes/.",
+            )
     for key, value in data.get("excerpt", {}).items():
         if key not in EXCERPT_KEYS:
             report(key, f"unknown setting `excerpt.{key}`.", did_you_mean(str(key), EXCERPT_KEYS))
         elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
             report(key, f"`excerpt.{key}` must be a whole number of characters (0 turns it off).")
-    if ".." in data.get("new_note_dir", "").replace("\\", "/").split("/") or data.get("new_note_dir", "").startswith("/"):
+    if ".." in data.get("new_note_dir", "").replace("\\", "/").split("/") or data.get("new_note_dir", "").startswith(
+        "/"
+    ):
         report("new_note_dir", "`new_note_dir` must be a folder inside content/, like `posts` or `notes/2024`.")
     if "menu" in data:
         try:
@@ -197,10 +215,18 @@ def check_permalink(pattern: str, path: Path, line: int | None) -> list[Problem]
     problems = []
     for token in re.findall(r":[a-z_]+", pattern):
         if token not in PERMALINK_TOKENS:
-            problems.append(error(f"the permalink token `{token}` is unknown.", path, line,
-                                  did_you_mean(token, PERMALINK_TOKENS) or f"Known tokens: {' '.join(PERMALINK_TOKENS)}."))
+            problems.append(
+                error(
+                    f"the permalink token `{token}` is unknown.",
+                    path,
+                    line,
+                    did_you_mean(token, PERMALINK_TOKENS) or f"Known tokens: {' '.join(PERMALINK_TOKENS)}.",
+                )
+            )
     if not any(t in pattern for t in (":slug", ":title", ":name")):
-        problems.append(error("the permalink must contain :slug, :title or :name, or notes would share one URL.", path, line))
+        problems.append(
+            error("the permalink must contain :slug, :title or :name, or notes would share one URL.", path, line)
+        )
     if ".." in pattern.split("/"):
         problems.append(error("the permalink must not contain `..`.", path, line))
     return problems
@@ -234,8 +260,15 @@ def did_you_mean(word: str, choices: Any) -> str:
 
 
 def type_word(name: str) -> str:
-    words = {"str": "text", "int": "a whole number", "bool": "true or false", "dict": "a mapping",
-             "list": "a list", "float": "a number", "NoneType": "empty"}
+    words = {
+        "str": "text",
+        "int": "a whole number",
+        "bool": "true or false",
+        "dict": "a mapping",
+        "list": "a list",
+        "float": "a number",
+        "NoneType": "empty",
+    }
     return " or ".join(words.get(n, n) for n in name.split(" or "))
 
 

@@ -67,8 +67,20 @@ def format_date(moment: datetime, pattern: str) -> str:
     return MOMENT_TOKEN.sub(lambda m: moment_value(moment, m.group(0)), pattern)
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Longest tokens first; [text] is moment's escape for literal text.
 MOMENT_TOKEN = re.compile(r"\[[^\]]*\]|YYYY|YY|MMMM|MMM|MM|M|Do|DD|D|dddd|ddd|HH|H|hh|h|mm|m|ss|s|A|a")
@@ -79,15 +91,27 @@ def moment_value(moment: datetime, token: str) -> str:
         return token[1:-1]
     hour12 = moment.hour % 12 or 12
     values = {
-        "YYYY": f"{moment.year:04d}", "YY": f"{moment.year % 100:02d}",
-        "MMMM": MONTHS[moment.month - 1], "MMM": MONTHS[moment.month - 1][:3],
-        "MM": f"{moment.month:02d}", "M": str(moment.month),
-        "Do": ordinal(moment.day), "DD": f"{moment.day:02d}", "D": str(moment.day),
-        "dddd": DAYS[moment.weekday()], "ddd": DAYS[moment.weekday()][:3],
-        "HH": f"{moment.hour:02d}", "H": str(moment.hour), "hh": f"{hour12:02d}", "h": str(hour12),
-        "mm": f"{moment.minute:02d}", "m": str(moment.minute),
-        "ss": f"{moment.second:02d}", "s": str(moment.second),
-        "A": "AM" if moment.hour < 12 else "PM", "a": "am" if moment.hour < 12 else "pm",
+        "YYYY": f"{moment.year:04d}",
+        "YY": f"{moment.year % 100:02d}",
+        "MMMM": MONTHS[moment.month - 1],
+        "MMM": MONTHS[moment.month - 1][:3],
+        "MM": f"{moment.month:02d}",
+        "M": str(moment.month),
+        "Do": ordinal(moment.day),
+        "DD": f"{moment.day:02d}",
+        "D": str(moment.day),
+        "dddd": DAYS[moment.weekday()],
+        "ddd": DAYS[moment.weekday()][:3],
+        "HH": f"{moment.hour:02d}",
+        "H": str(moment.hour),
+        "hh": f"{hour12:02d}",
+        "h": str(hour12),
+        "mm": f"{moment.minute:02d}",
+        "m": str(moment.minute),
+        "ss": f"{moment.second:02d}",
+        "s": str(moment.second),
+        "A": "AM" if moment.hour < 12 else "PM",
+        "a": "am" if moment.hour < 12 else "pm",
     }
     return values[token]
 

@@ -49,8 +49,9 @@ def decode_text(data: bytes) -> str:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise FrontMatterError(f"the file starts like UTF-16 text but is not ({exc.reason}).", None,
-                                   "Save it as UTF-8 in your editor.") from exc
+            raise FrontMatterError(
+                f"the file starts like UTF-16 text but is not ({exc.reason}).", None, "Save it as UTF-8 in your editor."
+            ) from exc
     else:
         try:
             text = data.decode("utf-8-sig")
@@ -71,7 +72,9 @@ def split_front_matter(text: str) -> SplitText:
         if text.startswith(fence) and text[3:4] in ("\n", " ", "\t", ""):
             if text[3:].strip(" \t") and not text[3:].lstrip(" \t").startswith("\n"):
                 break
-            closing = re.compile(rf"^{re.escape(fence)}[ \t]*$" + ("|^\\.\\.\\.[ \t]*$" if kind == "yaml" else ""), re.M)
+            closing = re.compile(
+                rf"^{re.escape(fence)}[ \t]*$" + ("|^\\.\\.\\.[ \t]*$" if kind == "yaml" else ""), re.M
+            )
             first_newline = text.find("\n")
             match = closing.search(text, first_newline + 1) if first_newline >= 0 else None
             if match is None:
@@ -96,13 +99,17 @@ def load_meta(split: SplitText) -> dict[str, Any]:
             data = tomllib.loads(split.meta_text)
         except tomllib.TOMLDecodeError as exc:
             line = re.search(r"line (\d+)", str(exc))
-            raise FrontMatterError(f"the TOML front matter is invalid ({exc}).",
-                                   int(line.group(1)) + 1 if line else 1) from exc
+            raise FrontMatterError(
+                f"the TOML front matter is invalid ({exc}).", int(line.group(1)) + 1 if line else 1
+            ) from exc
         return data  # TOML dates arrive as date/datetime objects; parse_date takes those too
     if "\t" in split.meta_text:
         line = split.meta_text[: split.meta_text.index("\t")].count("\n") + 2
-        raise FrontMatterError("the front matter contains a tab character.", line,
-                               "YAML only allows spaces for indentation; replace the tab with spaces.")
+        raise FrontMatterError(
+            "the front matter contains a tab character.",
+            line,
+            "YAML only allows spaces for indentation; replace the tab with spaces.",
+        )
     try:
         data = yaml.load(split.meta_text, Loader=FrontMatterLoader)
     except yaml.YAMLError as exc:

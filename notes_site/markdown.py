@@ -105,7 +105,13 @@ def split_paragraph(tokens: list[Token], inline_index: int, child_pos: int) -> N
     p_open, p_close = tokens[inline_index - 1], tokens[inline_index + 1]
     marker = Token("html_block", "", 0, content="<!-- more -->\n")
     tokens[inline_index - 1 : inline_index + 2] = [
-        p_open, before, p_close, marker, p_open.copy(), after, p_close.copy(),
+        p_open,
+        before,
+        p_close,
+        marker,
+        p_open.copy(),
+        after,
+        p_close.copy(),
     ]
 
 
@@ -122,8 +128,12 @@ def find_auto_cut(tokens: list[Token], length: int) -> int | None:
 
 
 def has_visible_content(tokens: list[Token]) -> bool:
-    return any(t.type not in ("footnote_block_open", "footnote_block_close") and t.type != "html_block"
-               or (t.type == "html_block" and t.content.strip()) for t in tokens)
+    return any(
+        t.type not in ("footnote_block_open", "footnote_block_close")
+        and t.type != "html_block"
+        or (t.type == "html_block" and t.content.strip())
+        for t in tokens
+    )
 
 
 def heading_id(text: str) -> str:
@@ -189,8 +199,7 @@ def render_math_display(self, tokens, idx, options, env) -> str:
     if token.type == "math_block_label" and token.info:
         label = escape(token.info.strip())
         id_attr = "" if env.get("excerpt") else f' id="eq-{heading_id(token.info)}"'
-        return (f'<div class="math display"{id_attr}>\\[{source}\\]'
-                f'<span class="math-label">({label})</span></div>\n')
+        return f'<div class="math display"{id_attr}>\\[{source}\\]<span class="math-label">({label})</span></div>\n'
     return f'<div class="math display">\\[{source}\\]</div>\n'
 
 

@@ -25,8 +25,18 @@ from notes_site.workers import PARSE_CHUNK, PARSE_MIN, map_chunks, worker_count
 Category = tuple[str, ...]  # a path from the top-level category down: ("ml", "cv")
 
 KNOWN_KEYS = {
-    "title", "date", "posted", "updated", "edited", "lastmod", "categories", "category",
-    "tags", "draft", "slug", "description",
+    "title",
+    "date",
+    "posted",
+    "updated",
+    "edited",
+    "lastmod",
+    "categories",
+    "category",
+    "tags",
+    "draft",
+    "slug",
+    "description",
 }
 
 
@@ -93,8 +103,11 @@ class FieldReader:
         if value is None or isinstance(value, str):
             return value
         if isinstance(value, (int, float, bool)):
-            self.warn(key, f"`{key}` was read as {describe(value)}, not text; it is used as text.",
-                      f"Quote it to make that explicit: {key}: \"{value}\"")
+            self.warn(
+                key,
+                f"`{key}` was read as {describe(value)}, not text; it is used as text.",
+                f'Quote it to make that explicit: {key}: "{value}"',
+            )
             return str(value)
         self.fail(key, f"`{key}` must be text, not {describe(value)}.")
         return None
@@ -125,8 +138,11 @@ class FieldReader:
         if isinstance(value, str):
             return tuple(t.strip() for t in value.split(",") if t.strip())
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            self.warn("tags", f"`tags` should be a list; read {describe(value)} as one tag.",
-                      f"Write it as a list: tags: [\"{value}\"]")
+            self.warn(
+                "tags",
+                f"`tags` should be a list; read {describe(value)} as one tag.",
+                f'Write it as a list: tags: ["{value}"]',
+            )
             return (str(value),)
         if isinstance(value, list):
             tags = []
@@ -216,8 +232,9 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
     return ParsedNote(note, tuple(fields.problems))
 
 
-def parse_notes(files: list[NoteFile], settings: ParseSettings,
-                progress: Callable[[str, int, int], None] | None = None) -> list[ParsedNote]:
+def parse_notes(
+    files: list[NoteFile], settings: ParseSettings, progress: Callable[[str, int, int], None] | None = None
+) -> list[ParsedNote]:
     """Read and parse notes, on all cores when there are enough to pay for the processes."""
     if len(files) < PARSE_MIN or worker_count() < 2:
         return parse_chunk(files, settings, progress)
@@ -232,8 +249,9 @@ def parse_notes(files: list[NoteFile], settings: ParseSettings,
 _pipelines: dict[int, MarkdownPipeline] = {}  # one per process and excerpt setting, built once
 
 
-def parse_chunk(files: list[NoteFile], settings: ParseSettings,
-                progress: Callable[[str, int, int], None] | None = None) -> list[ParsedNote]:
+def parse_chunk(
+    files: list[NoteFile], settings: ParseSettings, progress: Callable[[str, int, int], None] | None = None
+) -> list[ParsedNote]:
     pipeline = _pipelines.get(settings.auto_excerpt_length)
     if pipeline is None:
         pipeline = _pipelines[settings.auto_excerpt_length] = MarkdownPipeline(settings.auto_excerpt_length)

@@ -147,13 +147,25 @@ class Page:
 def site_view(site: Site, strings: dict[str, str]) -> SiteView:
     config = site.config
     menu = tuple(
-        MenuItem(strings.get(entry.title, entry.title), entry.url, "://" in entry.url or entry.url.startswith("mailto:"))
+        MenuItem(
+            strings.get(entry.title, entry.title), entry.url, "://" in entry.url or entry.url.startswith("mailto:")
+        )
         for entry in config.menu
     )
     years = [year for year, _notes in site.years]
     span = "" if not years else str(years[0]) if len(years) == 1 else f"{years[-1]}–{years[0]}"
-    return SiteView(config.title, config.subtitle, config.author, config.description, config.language,
-                    len(site.notes), len(site.categories), len(site.tags), menu, span)
+    return SiteView(
+        config.title,
+        config.subtitle,
+        config.author,
+        config.description,
+        config.language,
+        len(site.notes),
+        len(site.categories),
+        len(site.tags),
+        menu,
+        span,
+    )
 
 
 def fingerprint(*parts: object) -> str:
@@ -253,8 +265,18 @@ class PagePlanner:
             description=note.description,
             extra=note.extra,
         )
-        meta = (view.title, view.path, view.posted.isoformat(), view.edited.isoformat(), view.edited_shown,
-                trail, tags, view.has_more, view.description, repr(view.extra))
+        meta = (
+            view.title,
+            view.path,
+            view.posted.isoformat(),
+            view.edited.isoformat(),
+            view.edited_shown,
+            trail,
+            tags,
+            view.has_more,
+            view.description,
+            repr(view.extra),
+        )
         return NoteCard(view, fingerprint(meta), text_fingerprint(excerpt))
 
     def listed(self, item: PlacedNote, page_path: str) -> NoteView:
@@ -276,8 +298,9 @@ class PagePlanner:
     def resolve(self, item: PlacedNote, html: str, page_path: str | None) -> str:
         if LINK_OPEN not in html:
             return html
-        return resolve_links(html, note_source=item.note.source, note_path=item.path,
-                             page_path=page_path, targets=self.site.link_targets)
+        return resolve_links(
+            html, note_source=item.note.source, note_path=item.path, page_path=page_path, targets=self.site.link_targets
+        )
 
     def note_pages(self) -> list[Page]:
         pages = []
@@ -289,8 +312,15 @@ class PagePlanner:
             def sign(item=item, newer=newer, older=older) -> str:
                 card = self.card(item)
                 # The description (from the excerpt when the note has none) is derived at render time.
-                return fingerprint("note", card.meta_fp, card.excerpt_fp, text_fingerprint(item.note.body_html),
-                                   self.link_fingerprint(item), neighbour(newer), neighbour(older))
+                return fingerprint(
+                    "note",
+                    card.meta_fp,
+                    card.excerpt_fp,
+                    text_fingerprint(item.note.body_html),
+                    self.link_fingerprint(item),
+                    neighbour(newer),
+                    neighbour(older),
+                )
 
             def context(item=item, newer=newer, older=older) -> dict[str, Any]:
                 body = self.resolve(item, item.note.body_html, item.path)
@@ -305,8 +335,9 @@ class PagePlanner:
             pages.append(self.shows(page, [n for n in (newer, older) if n is not None], "meta"))
         return pages
 
-    def listing_pages(self, kind: str, base: str, template: str, notes: list[PlacedNote],
-                      term: TermView | None, title: str = "") -> list[Page]:
+    def listing_pages(
+        self, kind: str, base: str, template: str, notes: list[PlacedNote], term: TermView | None, title: str = ""
+    ) -> list[Page]:
         per_page = self.config.per_page
         total = max(1, -(-len(notes) // per_page))
         term_fp = fingerprint(term) if term is not None else ""
@@ -324,12 +355,12 @@ class PagePlanner:
 
             def sign(chunk=chunk, path=path, number=number) -> str:
                 cards = [self.card(item) for item in chunk]
-                return fingerprint(kind, path, title, number, total, term_fp,
-                                   [(c.meta_fp, c.excerpt_fp) for c in cards])
+                return fingerprint(
+                    kind, path, title, number, total, term_fp, [(c.meta_fp, c.excerpt_fp) for c in cards]
+                )
 
             def context(chunk=chunk, path=path, pagination=pagination) -> dict[str, Any]:
-                data: dict[str, Any] = {"notes": [self.listed(item, path) for item in chunk],
-                                        "pagination": pagination}
+                data: dict[str, Any] = {"notes": [self.listed(item, path) for item in chunk], "pagination": pagination}
                 if term is not None:
                     data["term"] = term
                 return data

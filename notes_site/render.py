@@ -170,9 +170,7 @@ class Renderer:
             ) from exc
         except Exception as exc:  # an error raised while a template runs: name the template line
             where = template_location(exc)
-            raise ThemeError(
-                f"{where}: the template failed while rendering /{page.path}: {exc}."
-            ) from exc
+            raise ThemeError(f"{where}: the template failed while rendering /{page.path}: {exc}.") from exc
 
 
 def template_location(exc: BaseException) -> str:

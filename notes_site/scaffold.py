@@ -65,15 +65,18 @@ def create_note(site_root: Path, request: NewNote, now: datetime | None = None) 
     if target.exists():
         raise existing_note_error(target, slug)
     category = (request.category or "").strip() or None
-    text = render_scaffold(scaffold, {
-        "title": title,
-        "date": local_time(now, config.tzinfo),
-        "slug": slug,
-        "category": category,
-        "tags": list(dict.fromkeys(t.strip() for t in request.tags if t.strip())),
-        "draft": request.draft,
-        "arxiv": arxiv,
-    })
+    text = render_scaffold(
+        scaffold,
+        {
+            "title": title,
+            "date": local_time(now, config.tzinfo),
+            "slug": slug,
+            "category": category,
+            "tags": list(dict.fromkeys(t.strip() for t in request.tags if t.strip())),
+            "draft": request.draft,
+            "arxiv": arxiv,
+        },
+    )
     check_rendered(text, scaffold, target, config)
     make_folder(target.parent)
     try:
@@ -118,8 +121,10 @@ def write_starter(folder: Path, now: datetime | None) -> list[Path]:
 def check_site_folder(site_root: Path) -> None:
     """Refuse to scatter a content/ folder into a folder that is not a site."""
     if not site_root.is_dir():
-        raise UsageError(f"the site folder {site_root} does not exist. "
-                         f"Start a site there with `notes-site init {site_root}`, or pass --site.")
+        raise UsageError(
+            f"the site folder {site_root} does not exist. "
+            f"Start a site there with `notes-site init {site_root}`, or pass --site."
+        )
     if not (site_root / CONFIG_FILE).is_file() and not (site_root / "content").is_dir():
         raise UsageError(
             f"{site_root} is not a notes-site site: it has neither {CONFIG_FILE} nor content/. "
@@ -131,8 +136,7 @@ def check_empty_folder(folder: Path) -> None:
     """init never mixes its starter files with someone's work, nor starts a site twice."""
     if folder.exists() and not folder.is_dir():
         raise NotesSiteError(
-            f"{folder} is a file, not a folder. "
-            "Choose a new or empty folder: notes-site init my-notes"
+            f"{folder} is a file, not a folder. Choose a new or empty folder: notes-site init my-notes"
         )
     if not folder.is_dir():
         return
@@ -157,8 +161,10 @@ def check_arxiv_id(value: str) -> str:
     if text[:6].lower() == "arxiv:":
         text = text[6:].strip()
     if not ARXIV_ID.fullmatch(text):
-        raise UsageError(f"`--arxiv {value}` is not an arXiv id. Write it like 2103.00020 "
-                         "(or 2103.00020v2, or cs/0112017 for papers before 2007).")
+        raise UsageError(
+            f"`--arxiv {value}` is not an arXiv id. Write it like 2103.00020 "
+            "(or 2103.00020v2, or cs/0112017 for papers before 2007)."
+        )
     return text
 
 
@@ -172,18 +178,14 @@ def note_folder(config: SiteConfig, folder: str | None) -> Path:
     raw = config.new_note_dir if folder is None else folder
     parts = [p for p in PurePosixPath(raw.replace("\\", "/")).parts if p not in ("", ".")]
     if raw.startswith(("/", "\\")) or Path(raw).is_absolute() or ".." in parts:
-        raise UsageError(
-            f"`--dir {raw}` must be a folder inside content/, like `papers` or `notes/2024`."
-        )
+        raise UsageError(f"`--dir {raw}` must be a folder inside content/, like `papers` or `notes/2024`.")
     return config.content_dir.joinpath(*parts)
 
 
 def find_scaffold(config: SiteConfig, kind: str) -> Path:
     """The site's scaffolds/<kind>.md, else the theme's (site theme folder first)."""
     if not KIND_NAME.fullmatch(kind):
-        raise UsageError(
-            f"`--kind {kind}` is not a scaffold name; use a plain name like `note` or `paper`."
-        )
+        raise UsageError(f"`--kind {kind}` is not a scaffold name; use a plain name like `note` or `paper`.")
     own = config.root / SCAFFOLDS / f"{kind}.md"
     if own.is_file():
         return own
@@ -220,9 +222,7 @@ def to_yaml(value: Any) -> str:
 
 def scaffold_environment() -> jinja2.Environment:
     """Plain text, not HTML: no autoescape; a misspelt variable is an error, not an empty string."""
-    env = jinja2.Environment(
-        autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
-    )
+    env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters["yaml"] = to_yaml
     return env
 
@@ -232,38 +232,30 @@ def render_scaffold(path: Path, variables: dict[str, Any]) -> str:
     try:
         source = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ThemeError(
-            f"{path}: the scaffold cannot be read ({exc}). Save it as UTF-8 text."
-        ) from exc
+        raise ThemeError(f"{path}: the scaffold cannot be read ({exc}). Save it as UTF-8 text.") from exc
     try:
         return scaffold_environment().from_string(source).render(variables)
     except jinja2.TemplateSyntaxError as exc:
-        raise ThemeError(
-            f"{path}:{exc.lineno}: scaffold syntax error: {exc.message}. Fix the scaffold."
-        ) from exc
+        raise ThemeError(f"{path}:{exc.lineno}: scaffold syntax error: {exc.message}. Fix the scaffold.") from exc
     except jinja2.UndefinedError as exc:
         raise ThemeError(
             f"{path}: the scaffold uses an unknown variable ({exc.message}). "
             f"Scaffolds can use: {', '.join(variables)}, and the `yaml` filter."
         ) from exc
     except Exception as exc:  # a filter or test failing while the template runs
-        raise ThemeError(
-            f"{path}: the scaffold failed while rendering: {exc}. Fix the scaffold."
-        ) from exc
+        raise ThemeError(f"{path}: the scaffold failed while rendering: {exc}. Fix the scaffold.") from exc
 
 
 def check_rendered(text: str, scaffold: Path, target: Path, config: SiteConfig) -> None:
     """Parse the note as a build would, so a broken scaffold is reported instead of written."""
-    source = SourceFile(path=target, rel=target.relative_to(config.content_dir).as_posix(),
-                        data=text.encode("utf-8"), mtime=0.0)
+    source = SourceFile(
+        path=target, rel=target.relative_to(config.content_dir).as_posix(), data=text.encode("utf-8"), mtime=0.0
+    )
     settings = ParseSettings(config.timezone, config.unicode_slugs, config.excerpt.auto_length)
     result = parse_note(source, settings, MarkdownPipeline(settings.auto_excerpt_length))
     errors = [p for p in result.problems if p.severity == "error"]
     if errors:
-        problems = tuple(
-            replace(p, path=None, message=f"line {p.line} of the new note: {p.message}")
-            for p in errors
-        )
+        problems = tuple(replace(p, path=None, message=f"line {p.line} of the new note: {p.message}") for p in errors)
         raise ThemeError(
             f"{scaffold}: the scaffold makes a note that notes-site cannot read, so {target} "
             "was not written. Fix the scaffold (quote values with the `yaml` filter: "

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,15 +30,34 @@ from notes_site.watch import Change, SiteWatcher
 
 EVENTS_PATH = "__notes-site/events"
 TEXT_TYPES = {
-    ".html": "text/html", ".htm": "text/html", ".css": "text/css", ".js": "text/javascript",
-    ".mjs": "text/javascript", ".json": "application/json", ".xml": "application/xml",
-    ".svg": "image/svg+xml", ".txt": "text/plain", ".md": "text/markdown", ".bib": "application/x-bibtex",
-    ".csv": "text/csv", ".map": "application/json", ".webmanifest": "application/manifest+json",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".json": "application/json",
+    ".xml": "application/xml",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".bib": "application/x-bibtex",
+    ".csv": "text/csv",
+    ".map": "application/json",
+    ".webmanifest": "application/manifest+json",
 }
 BINARY_TYPES = {
-    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-    ".webp": "image/webp", ".avif": "image/avif", ".ico": "image/x-icon", ".pdf": "application/pdf",
-    ".woff": "font/woff", ".woff2": "font/woff2", ".mp4": "video/mp4", ".webm": "video/webm",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".ico": "image/x-icon",
+    ".pdf": "application/pdf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
 }
 FEED_NAMES = {"atom.xml": "application/atom+xml", "rss.xml": "application/rss+xml", "feed.xml": "application/atom+xml"}
 
@@ -64,15 +84,25 @@ class LiveState:
 def problem_record(problem: Problem | str) -> dict:
     if isinstance(problem, str):
         return {"file": "", "line": None, "message": problem}
-    return {"file": str(problem.path or ""), "line": problem.line,
-            "message": f"{problem.message} {problem.hint}".strip()}
+    return {
+        "file": str(problem.path or ""),
+        "line": problem.line,
+        "message": f"{problem.message} {problem.hint}".strip(),
+    }
 
 
 class DevServer:
     """A live-reloading preview of one site."""
 
-    def __init__(self, site_root: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True,
-                 delay: float = 0.03, log: Callable[[str], None] = print) -> None:
+    def __init__(
+        self,
+        site_root: Path,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        drafts: bool = True,
+        delay: float = 0.03,
+        log: Callable[[str], None] = print,
+    ) -> None:
         self.site_root = site_root.resolve()
         self.drafts = drafts
         self.log = log
@@ -116,8 +146,12 @@ class DevServer:
 
                     report = patch_notes(self.session, [change.path for change in changes])
                 if report is None:
-                    report = build_site(BuildOptions(site_root=self.site_root, output=self.output,
-                                                     drafts=self.drafts, publish_with_errors=False), self.session)
+                    report = build_site(
+                        BuildOptions(
+                            site_root=self.site_root, output=self.output, drafts=self.drafts, publish_with_errors=False
+                        ),
+                        self.session,
+                    )
                 self.last_report = report
                 problems = [problem_record(p) for p in report.errors]
                 for problem in report.warnings:
@@ -138,8 +172,11 @@ class DevServer:
             what = f"{len(changes)} change(s)" if changes else "start"
             if problems:
                 for problem in problems:
-                    where = f"{problem['file']}:{problem['line']}: " if problem["line"] else (
-                        f"{problem['file']}: " if problem["file"] else "")
+                    where = (
+                        f"{problem['file']}:{problem['line']}: "
+                        if problem["line"]
+                        else (f"{problem['file']}: " if problem["file"] else "")
+                    )
                     self.log(f"error: {where}{problem['message']}")
                 self.log(f"Build failed after {what} ({elapsed:.2f} s); still serving the last good site.")
             else:
@@ -176,7 +213,8 @@ class DevServer:
     def reload_script(self) -> str:
         events = self.base_path + EVENTS_PATH
         return RELOAD_SCRIPT.replace("__EVENTS__", json.dumps(events)).replace(
-            "__GENERATION__", str(self.state.generation))
+            "__GENERATION__", str(self.state.generation)
+        )
 
 
 class DevHTTPServer(ThreadingHTTPServer):
@@ -217,7 +255,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             if raw_path.rstrip("/") == base.rstrip("/") or raw_path == "/":
                 return self.redirect(base)
             return self.not_found(head)
-        relative = unquote(raw_path[len(base):])
+        relative = unquote(raw_path[len(base) :])
         if "\x00" in relative or "\\" in relative or ".." in relative.split("/") or relative.startswith("/"):
             return self.not_found(head)
         dev.wait_until_built()
@@ -254,8 +292,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         page = self.server.dev.output / "404.html"
         if page.is_file():
             return self.send_file(page, HTTPStatus.NOT_FOUND, head)
-        body = inject(b"<!DOCTYPE html><title>Not found</title><body><h1>Not found</h1></body>",
-                      self.server.dev.reload_script())
+        body = inject(
+            b"<!DOCTYPE html><title>Not found</title><body><h1>Not found</h1></body>", self.server.dev.reload_script()
+        )
         self.send_response(HTTPStatus.NOT_FOUND)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -273,8 +312,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         """Server-Sent Events: "reload" after a new build, "problem"/"ok" for build errors."""
         state = self.server.dev.state
         query = urlsplit(self.path).query
-        since = next((int(v) for k, _, v in (p.partition("=") for p in query.split("&"))
-                      if k == "since" and v.isdigit()), None)
+        since = next(
+            (int(v) for k, _, v in (p.partition("=") for p in query.split("&")) if k == "since" and v.isdigit()), None
+        )
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
@@ -291,10 +331,7 @@ class RequestHandler(BaseHTTPRequestHandler):
                 self.send_event("problem", problems)
             while True:
                 with state.condition:
-                    state.condition.wait_for(
-                        lambda: state.stopping or state.generation != generation or state.problems != problems,
-                        timeout=15,
-                    )
+                    state.condition.wait_for(partial(has_news, state, generation, problems), timeout=15)
                     if state.stopping:
                         return
                     new_generation, new_problems = state.generation, list(state.problems)
@@ -313,6 +350,10 @@ class RequestHandler(BaseHTTPRequestHandler):
     def send_event(self, name: str, data) -> None:
         self.wfile.write(f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode())
         self.wfile.flush()
+
+
+def has_news(state: LiveState, generation: int, problems: list[dict]) -> bool:
+    return state.stopping or state.generation != generation or state.problems != problems
 
 
 def inject(body: bytes, script: str) -> bytes:

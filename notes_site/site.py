@@ -82,8 +82,9 @@ def sort_key(note: Note) -> tuple:
     return (-note.posted.timestamp(), note.title.lower(), note.source)
 
 
-def assemble_site(config: SiteConfig, notes: list[Note], assets: tuple[AssetFile, ...],
-                  hidden_sources: tuple[str, ...] = ()) -> tuple[Site, list[Problem]]:
+def assemble_site(
+    config: SiteConfig, notes: list[Note], assets: tuple[AssetFile, ...], hidden_sources: tuple[str, ...] = ()
+) -> tuple[Site, list[Problem]]:
     """Place every note and asset; problems are URL clashes and paths that leave the site.
 
     `hidden_sources` are notes left out of this build (drafts, notes with errors): the
@@ -97,18 +98,26 @@ def assemble_site(config: SiteConfig, notes: list[Note], assets: tuple[AssetFile
     for note in ordered:
         category = tuple(make_slug(n, config.unicode_slugs) for n in note.category) if note.category else ()
         try:
-            path = permalink_path(config.permalink, slug=note.slug, source_rel=note.source,
-                                  posted=note.posted.astimezone(zone),
-                                  category_slugs=category, unicode_slugs=config.unicode_slugs)
+            path = permalink_path(
+                config.permalink,
+                slug=note.slug,
+                source_rel=note.source,
+                posted=note.posted.astimezone(zone),
+                category_slugs=category,
+                unicode_slugs=config.unicode_slugs,
+            )
         except ValueError as exc:
             problems.append(error(f"cannot place this note: {exc}.", note.path))
             continue
         target = output_file(path)
         if target in owners:
-            problems.append(error(
-                f"two notes would be written to the same URL /{path}: {owners[target]} and {note.source}.",
-                note.path, hint="Give one of them a different `slug:` in its front matter.",
-            ))
+            problems.append(
+                error(
+                    f"two notes would be written to the same URL /{path}: {owners[target]} and {note.source}.",
+                    note.path,
+                    hint="Give one of them a different `slug:` in its front matter.",
+                )
+            )
             continue
         owners[target] = note.source
         placed.append(PlacedNote(note, path))
@@ -120,8 +129,7 @@ def assemble_site(config: SiteConfig, notes: list[Note], assets: tuple[AssetFile
     years: dict[int, list[PlacedNote]] = {}
     for item in placed:
         years.setdefault(item.note.posted.astimezone(zone).year, []).append(item)
-    site = Site(config, placed, categories, tags, placed_assets, link_targets,
-                sorted(years.items(), reverse=True))
+    site = Site(config, placed, categories, tags, placed_assets, link_targets, sorted(years.items(), reverse=True))
     return site, problems
 
 

@@ -41,12 +41,14 @@ def file_stem_for_slug(source_rel: str) -> str:
     return name
 
 
-def permalink_path(pattern: str, *, slug: str, source_rel: str, posted: datetime,
-                   category_slugs: tuple[str, ...], unicode_slugs: bool) -> str:
+def permalink_path(
+    pattern: str, *, slug: str, source_rel: str, posted: datetime, category_slugs: tuple[str, ...], unicode_slugs: bool
+) -> str:
     """The site-relative path of a note from the permalink pattern."""
     stem_parts = source_rel.rsplit(".", 1)[0].split("/")
     if stem_parts[-1].lower() in ("index", "_index") and len(stem_parts) > 1:
         stem_parts = stem_parts[:-1]
+
     def value(token: str) -> str:
         if token == ":slug":
             return slug
@@ -58,9 +60,14 @@ def permalink_path(pattern: str, *, slug: str, source_rel: str, posted: datetime
         if token == ":category":
             return "/".join(category_slugs) or "uncategorized"
         dates = {
-            ":year": f"{posted.year:04d}", ":month": f"{posted.month:02d}", ":day": f"{posted.day:02d}",
-            ":i_month": str(posted.month), ":i_day": str(posted.day),
-            ":hour": f"{posted.hour:02d}", ":minute": f"{posted.minute:02d}", ":second": f"{posted.second:02d}",
+            ":year": f"{posted.year:04d}",
+            ":month": f"{posted.month:02d}",
+            ":day": f"{posted.day:02d}",
+            ":i_month": str(posted.month),
+            ":i_day": str(posted.day),
+            ":hour": f"{posted.hour:02d}",
+            ":minute": f"{posted.minute:02d}",
+            ":second": f"{posted.second:02d}",
         }
         return dates.get(token, token)
 
@@ -107,8 +114,9 @@ def href(path: str) -> str:
     return quote(path, safe="/#?&=%:@!$'()*+,;~-._")
 
 
-def resolve_links(html: str, *, note_source: str, note_path: str, page_path: str | None,
-                  targets: dict[str, str]) -> str:
+def resolve_links(
+    html: str, *, note_source: str, note_path: str, page_path: str | None, targets: dict[str, str]
+) -> str:
     """Turn the note's marked relative links into URLs that work on the page at `page_path`.
 
     `targets` maps content-relative source paths (notes and assets) to their site paths.

@@ -78,8 +78,14 @@ def classify(path: Path, site_root: Path, output: Path) -> str | None:
 class SiteWatcher:
     """watchdog observers on content/, themes/ and the settings file of one site."""
 
-    def __init__(self, site_root: Path, output: Path, extra_folders: list[Path],
-                 on_changes: Callable[[list[Change]], None], delay: float = 0.1) -> None:
+    def __init__(
+        self,
+        site_root: Path,
+        output: Path,
+        extra_folders: list[Path],
+        on_changes: Callable[[list[Change]], None],
+        delay: float = 0.1,
+    ) -> None:
         self.site_root = site_root.resolve()
         self.output = output.resolve()
         self.extra_folders = [f.resolve() for f in extra_folders]

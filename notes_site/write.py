@@ -47,7 +47,9 @@ def check_output_folder(site_root: Path, output: Path) -> None:
         )
     if output.exists():
         if not output.is_dir():
-            raise OutputError(f"the output {output} exists and is not a folder. Move it away or choose another --output.")
+            raise OutputError(
+                f"the output {output} exists and is not a folder. Move it away or choose another --output."
+            )
         if any(output.iterdir()) and not (output / MARKER).exists():
             raise OutputError(
                 f"refusing to replace {output}: it is not empty and notes-site did not make it "
@@ -63,7 +65,10 @@ def delete_in_background(folder: Path) -> None:
     try:
         subprocess.Popen(
             [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(folder)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)

@@ -18,8 +18,9 @@ def test_build_prints_one_summary_line(site):
     site.note("a.md", "title: A\ndate: 2024-01-01")
     result = run("build", "--site", site.root)
     assert result.exit_code == 0, result.output
-    assert re.search(r"Read 1 notes, wrote \d+ pages and \d+ files, 0 warning\(s\), 0 error\(s\) in [\d.]+ s\.",
-                     result.output)
+    assert re.search(
+        r"Read 1 notes, wrote \d+ pages and \d+ files, 0 warning\(s\), 0 error\(s\) in [\d.]+ s\.", result.output
+    )
 
 
 def test_note_errors_exit_1_and_name_the_file(site):

@@ -22,8 +22,15 @@ def origin_entries():
     for line in ORIGIN.read_text(encoding="utf-8").splitlines():
         match = ENTRY.match(line)
         if match:
-            entries.append((match["title"], match["posted"], match["edited"], match["category"],
-                            line.rstrip().endswith("Read more »")))
+            entries.append(
+                (
+                    match["title"],
+                    match["posted"],
+                    match["edited"],
+                    match["category"],
+                    line.rstrip().endswith("Read more »"),
+                )
+            )
     assert len(entries) == 15
     return entries
 
@@ -48,10 +55,12 @@ def listed_entries(public: Path):
             title = text_of(re.search(r'class="post-title"[^>]*>(.*?)</h2>', article, re.S).group(1))
             dates = re.findall(r'<time datetime="[^"]+">([^<]+)</time>', article)
             category = text_of(re.search(r'href="[^"]*categories/[^"]*">([^<]+)</a>', article).group(1))
-            entries.append((title, dates[0], dates[1] if len(dates) > 1 else dates[0], category,
-                            "Read more »" in article))
-        next_link = re.search(r'<a[^>]+href="([^"]+)"[^>]*rel="next"', html) or \
-            re.search(r'<a[^>]+rel="next"[^>]*href="([^"]+)"', html)
+            entries.append(
+                (title, dates[0], dates[1] if len(dates) > 1 else dates[0], category, "Read more »" in article)
+            )
+        next_link = re.search(r'<a[^>]+href="([^"]+)"[^>]*rel="next"', html) or re.search(
+            r'<a[^>]+rel="next"[^>]*href="([^"]+)"', html
+        )
         if not next_link:
             return entries
         page = (page.parent / next_link.group(1) / "index.html").resolve()

@@ -21,10 +21,12 @@ def stamps(folder: Path) -> dict[str, int]:
 @pytest.fixture
 def blog(site):
     for day in range(1, 16):
-        site.note(f"n{day:02d}.md",
-                  f"title: Note {day}\ndate: 2024-01-{day:02d}\nupdated: 2024-03-01\ncategories: [{'ml' if day % 2 else 'cv'}]\n"
-                  f"tags: [t{day % 3}, shared]",
-                  f"Intro {day}.\n\n<!-- more -->\n\nBody {day} with [link](n01.md).\n")
+        site.note(
+            f"n{day:02d}.md",
+            f"title: Note {day}\ndate: 2024-01-{day:02d}\nupdated: 2024-03-01\n"
+            f"categories: [{'ml' if day % 2 else 'cv'}]\ntags: [t{day % 3}, shared]",
+            f"Intro {day}.\n\n<!-- more -->\n\nBody {day} with [link](n01.md).\n",
+        )
     site.note("bundle/index.md", "title: Bundle\ndate: 2023-06-01\ntags: [shared]", "![f](fig.png)\n")
     site.write("content/bundle/fig.png", "png-1")
     site.build()
@@ -72,13 +74,16 @@ def test_editing_a_body_below_the_marker_rewrites_only_that_page(blog):
     assert_same_as_clean_build(blog)
 
 
-@pytest.mark.parametrize("old,new", [
-    ("Intro 7.", "Intro seven, with a new excerpt."),  # excerpt: listings that show it
-    ("title: Note 7", "title: Note Seven"),  # title: listings and neighbours
-    ("date: 2024-01-07", "date: 2022-05-05"),  # date: moves, pagination shifts, archive years
-    ("categories: [ml]", "categories: [robotics]"),  # category: leaves one, joins another (new) one
-    ("tags: [t1, shared]", "tags: [brand-new]"),  # tags
-])
+@pytest.mark.parametrize(
+    "old,new",
+    [
+        ("Intro 7.", "Intro seven, with a new excerpt."),  # excerpt: listings that show it
+        ("title: Note 7", "title: Note Seven"),  # title: listings and neighbours
+        ("date: 2024-01-07", "date: 2022-05-05"),  # date: moves, pagination shifts, archive years
+        ("categories: [ml]", "categories: [robotics]"),  # category: leaves one, joins another (new) one
+        ("tags: [t1, shared]", "tags: [brand-new]"),  # tags
+    ],
+)
 def test_changing_what_listings_show_moves_the_note_everywhere(blog, old, new):
     edit(blog, "n07.md", old, new)
     assert_same_as_clean_build(blog)
@@ -108,8 +113,10 @@ def test_changing_an_asset_copies_it_again(blog):
 
 def test_a_template_edit_rerenders_exactly_the_pages_that_use_it(blog):
     before = stamps(blog.public)
-    blog.write("themes/default/templates/archive.html",
-               "{% extends 'base.html' %}{% block content %}Custom archive{% endblock %}")
+    blog.write(
+        "themes/default/templates/archive.html",
+        "{% extends 'base.html' %}{% block content %}Custom archive{% endblock %}",
+    )
     report = blog.build()
     after = stamps(blog.public)
     changed = sorted(path for path in after if after[path] != before.get(path))
@@ -141,7 +148,9 @@ def test_files_changed_or_added_by_hand_in_the_output_are_put_right(blog):
     clean = blog.root.parent / "clean-output"
     build_site(BuildOptions(site_root=blog.root, output=clean, clean=True))
     assert snapshot(blog.public).keys() == snapshot(clean).keys()
-    assert (blog.public / "2024/01/05/n05/index.html").read_bytes() == (clean / "2024/01/05/n05/index.html").read_bytes()
+    assert (blog.public / "2024/01/05/n05/index.html").read_bytes() == (
+        clean / "2024/01/05/n05/index.html"
+    ).read_bytes()
 
 
 def test_a_corrupt_cache_means_a_full_correct_build_with_a_warning(blog):
@@ -176,11 +185,14 @@ def test_serve_patches_a_text_edit_in_memory_with_the_same_result(blog):
     assert snapshot(blog.public) == snapshot(clean)
 
 
-@pytest.mark.parametrize("old,new", [
-    ("date: 2024-01-04", "date: 2021-01-01"),  # moves: the full build must place it
-    ("tags: [t1, shared]", "tags: [other]"),
-    ("title: Note 4", "title: [broken"),  # errors are the full build's to report
-])
+@pytest.mark.parametrize(
+    "old,new",
+    [
+        ("date: 2024-01-04", "date: 2021-01-01"),  # moves: the full build must place it
+        ("tags: [t1, shared]", "tags: [other]"),
+        ("title: Note 4", "title: [broken"),  # errors are the full build's to report
+    ],
+)
 def test_serve_leaves_moves_and_errors_to_the_full_build(blog, old, new):
     from notes_site.build import BuildSession
     from notes_site.live import patch_notes
@@ -211,9 +223,15 @@ def test_an_unchanged_site_reports_its_warnings_again(blog):
 def test_a_commit_alone_rebuilds_because_dates_come_from_git(blog):
     import subprocess
 
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@x", "GIT_COMMITTER_DATE": "2025-05-05T12:00:00Z",
-           "GIT_AUTHOR_DATE": "2025-05-05T12:00:00Z"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@x",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@x",
+        "GIT_COMMITTER_DATE": "2025-05-05T12:00:00Z",
+        "GIT_AUTHOR_DATE": "2025-05-05T12:00:00Z",
+    }
     subprocess.run(["git", "init", "-q"], cwd=blog.root, check=True)
     subprocess.run(["git", "add", "content"], cwd=blog.root, check=True, env=env)
     subprocess.run(["git", "commit", "-q", "-m", "a"], cwd=blog.root, check=True, env=env)

@@ -21,8 +21,10 @@ def parse(text: str, name: str = "note.md"):
 
 
 def test_hexo_front_matter():
-    result = parse("---\ntitle: 多兴趣召回\ndate: 2024-05-22 10:12:00\nupdated: 2024-05-26\n"
-                   "categories:\n  - machine_learning\ntags: [召回, recsys]\n---\nBody\n")
+    result = parse(
+        "---\ntitle: 多兴趣召回\ndate: 2024-05-22 10:12:00\nupdated: 2024-05-26\n"
+        "categories:\n  - machine_learning\ntags: [召回, recsys]\n---\nBody\n"
+    )
     note = result.note
     assert result.problems == ()
     assert note.title == "多兴趣召回"
@@ -46,12 +48,15 @@ def test_dates_with_a_time_zone_keep_it_and_naive_ones_use_the_sites():
     assert note.edited.utcoffset() == timedelta(hours=8)
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("ml", (("ml",),)),
-    ("[ml, cv]", (("ml", "cv"),)),  # Hexo: a list is one path, ml › cv
-    ("[[ml, cv], [nlp]]", (("ml", "cv"), ("nlp",))),
-    ("[[a, b], c]", (("a", "b"), ("c",))),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("ml", (("ml",),)),
+        ("[ml, cv]", (("ml", "cv"),)),  # Hexo: a list is one path, ml › cv
+        ("[[ml, cv], [nlp]]", (("ml", "cv"), ("nlp",))),
+        ("[[a, b], c]", (("a", "b"), ("c",))),
+    ],
+)
 def test_categories_follow_hexo_rules(value, expected):
     assert parse(f"---\ncategories: {value}\n---\n").note.categories == expected
 
@@ -138,8 +143,15 @@ def test_missing_dates_come_from_the_file_with_a_warning_for_date(site):
 
 def test_missing_updated_comes_from_the_last_git_commit(site):
     site.note("committed.md", "title: Committed\ndate: 2020-01-01")
-    env = {**os.environ, "GIT_AUTHOR_DATE": "2021-06-07T12:00:00Z", "GIT_COMMITTER_DATE": "2021-06-07T12:00:00Z",
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": "2021-06-07T12:00:00Z",
+        "GIT_COMMITTER_DATE": "2021-06-07T12:00:00Z",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@x",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@x",
+    }
     for args in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "notes"]):
         subprocess.run(["git", *args], cwd=site.root, check=True, env=env)
     site.build()

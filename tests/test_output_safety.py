@@ -64,7 +64,10 @@ def test_rebuilding_leaves_only_the_site_and_its_cache(built):
 
 def test_a_failed_build_leaves_the_previous_site_as_it_was(built):
     before = {p: p.read_bytes() for p in built.public.rglob("*") if p.is_file()}
-    built.write("themes/default/templates/note.html", "{% extends 'base.html' %}{% block content %}{{ note.nope }}{% endblock %}")
+    built.write(
+        "themes/default/templates/note.html",
+        "{% extends 'base.html' %}{% block content %}{{ note.nope }}{% endblock %}",
+    )
     built.note("b.md", "title: B\ndate: 2024-01-02")
     with pytest.raises(ThemeError) as raised:
         built.build()
@@ -75,7 +78,10 @@ def test_a_failed_build_leaves_the_previous_site_as_it_was(built):
 
 
 def test_a_template_syntax_error_names_the_template_and_line(built):
-    built.write("themes/default/templates/archive.html", "{% extends 'base.html' %}\n{% block content %}\n{% for %}\n{% endblock %}")
+    built.write(
+        "themes/default/templates/archive.html",
+        "{% extends 'base.html' %}\n{% block content %}\n{% for %}\n{% endblock %}",
+    )
     with pytest.raises(ThemeError, match=r"archive.html:3: template syntax error"):
         built.build()
 

@@ -7,14 +7,20 @@ from pagetools import all_pages, links_of, local_target, text_of
 
 def make_notes(site, count, category="ml"):
     for day in range(1, count + 1):
-        site.note(f"n{day:02d}.md", f"title: Note {day}\ndate: 2024-01-{day:02d}\ncategories: [{category}]\ntags: [t{day % 2}]",
-                  f"Intro {day}.\n\n<!-- more -->\n\nRest {day}.\n")
+        site.note(
+            f"n{day:02d}.md",
+            f"title: Note {day}\ndate: 2024-01-{day:02d}\ncategories: [{category}]\ntags: [t{day % 2}]",
+            f"Intro {day}.\n\n<!-- more -->\n\nRest {day}.\n",
+        )
 
 
 def test_every_link_on_every_page_leads_to_a_file(site):
     make_notes(site, 12)
-    site.note("sub/bundle/index.md", "title: Bundle\ndate: 2023-05-05\ncategories: [[ml, cv]]",
-              "![fig](fig.png) see [note 3](../../n03.md)\n")
+    site.note(
+        "sub/bundle/index.md",
+        "title: Bundle\ndate: 2023-05-05\ncategories: [[ml, cv]]",
+        "![fig](fig.png) see [note 3](../../n03.md)\n",
+    )
     site.write("content/sub/bundle/fig.png", "png")
     site.build()
     pages = all_pages(site.public)
@@ -135,8 +141,11 @@ def test_hexo_title_permalink_keeps_subfolders(site):
 
 
 def test_relative_images_work_in_excerpts_on_every_listing(site):
-    site.note("mae.md", "title: MAE\ndate: 2024-01-28\ncategories: [cv]\ntags: [vision]",
-              "![arch](mae/arch.svg) and ![same](arch.svg)\n\n<!-- more -->\n\nrest\n")
+    site.note(
+        "mae.md",
+        "title: MAE\ndate: 2024-01-28\ncategories: [cv]\ntags: [vision]",
+        "![arch](mae/arch.svg) and ![same](arch.svg)\n\n<!-- more -->\n\nrest\n",
+    )
     site.write("content/mae/arch.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
     site.build()
     assert (site.public / "2024/01/28/mae/arch.svg").is_file()
@@ -181,8 +190,11 @@ def test_drafts_are_left_out_unless_asked_for(site):
 
 
 def test_titles_tags_and_categories_are_escaped_but_the_body_is_not(site):
-    site.note("x.md", "title: '<script>alert(1)</script>'\ndate: 2024-01-01\ntags: ['<b>t</b>']\ncategories: ['<i>c</i>']",
-              "<span class=\"mine\">raw</span>\n")
+    site.note(
+        "x.md",
+        "title: '<script>alert(1)</script>'\ndate: 2024-01-01\ntags: ['<b>t</b>']\ncategories: ['<i>c</i>']",
+        '<span class="mine">raw</span>\n',
+    )
     site.build()
     for page in ("", "2024/01/01/x/", "tags/", "categories/"):
         assert "<script>alert" not in site.page(page) and "<b>t</b>" not in site.page(page)
@@ -202,7 +214,9 @@ def test_chinese_ui_strings(site):
 
 def test_a_site_theme_overrides_one_template_and_keeps_the_rest(site):
     site.note("x.md", "title: X\ndate: 2024-01-01")
-    site.write("themes/default/templates/404.html", "{% extends 'base.html' %}{% block content %}Lost here.{% endblock %}")
+    site.write(
+        "themes/default/templates/404.html", "{% extends 'base.html' %}{% block content %}Lost here.{% endblock %}"
+    )
     site.write("themes/default/static/css/extra.css", "body{}")
     site.build()
     assert "Lost here." in site.page("404.html")
@@ -222,8 +236,10 @@ def test_date_format_accepts_strftime_and_hexo_tokens(site):
 
 def test_unknown_front_matter_reaches_templates_as_extra(site):
     site.note("x.md", "title: X\ndate: 2024-01-01\nvenue: ICML 2024")
-    site.write("themes/default/templates/note.html",
-               "{% extends 'base.html' %}{% block content %}Venue: {{ note.extra.venue }}{% endblock %}")
+    site.write(
+        "themes/default/templates/note.html",
+        "{% extends 'base.html' %}{% block content %}Venue: {{ note.extra.venue }}{% endblock %}",
+    )
     site.build()
     assert "Venue: ICML 2024" in site.page("2024/01/01/x/")
 

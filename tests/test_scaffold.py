@@ -34,8 +34,7 @@ def body(path: Path) -> str:
 
 
 def files_under(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in folder.rglob("*") if p.is_file()}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 # --- notes-site new ---------------------------------------------------------------
@@ -43,8 +42,9 @@ def files_under(folder: Path) -> dict[str, bytes]:
 
 def test_a_new_note_has_its_fields_and_the_date_in_the_sites_time_zone_and_builds(site):
     site.settings("timezone: Asia/Shanghai\n")
-    request = NewNote("Learning Transferable Visual Models", category="multimodal",
-                      tags=("clip", "对比学习"), draft=True)
+    request = NewNote(
+        "Learning Transferable Visual Models", category="multimodal", tags=("clip", "对比学习"), draft=True
+    )
     path = create_note(site.root, request, now=LATE_EVENING_UTC)
 
     assert path == site.root / "content/learning-transferable-visual-models.md"
@@ -71,8 +71,7 @@ def test_without_draft_the_note_has_no_draft_key_and_is_published(site):
 
 
 def test_the_command_prints_the_new_file_and_splits_the_tags(site):
-    result = run("new", "CLIP", "--site", site.root,
-                 "--tags", "cv, 对比学习,", "--category", "multimodal")
+    result = run("new", "CLIP", "--site", site.root, "--tags", "cv, 对比学习,", "--category", "multimodal")
     assert result.exit_code == 0, result.output
     path = site.root / "content/clip.md"
     assert f"Created {path}" in result.output
@@ -117,8 +116,7 @@ def test_dir_cannot_leave_the_content_folder(site):
 
 def test_a_title_with_a_colon_quotes_and_a_hash_stays_valid_yaml(site):
     title = 'CLIP: "Learning" Visual Models #1 — it\'s 2103.00020'
-    path = create_note(site.root, NewNote(title, category="多模态: CV", tags=("a: b", "#c")),
-                       now=LATE_EVENING_UTC)
+    path = create_note(site.root, NewNote(title, category="多模态: CV", tags=("a: b", "#c")), now=LATE_EVENING_UTC)
     meta = front_matter(path)
     assert meta["title"] == title
     assert meta["categories"] == ["多模态: CV"] and meta["tags"] == ["a: b", "#c"]
@@ -188,14 +186,17 @@ def test_an_unknown_kind_lists_the_kinds_of_the_site_and_the_theme(site):
 
 
 def test_the_sites_own_scaffold_wins_over_the_themes(site):
-    site.write("scaffolds/note.md", """\
+    site.write(
+        "scaffolds/note.md",
+        """\
         ---
         title: {{ title | yaml }}
         date: {{ date }}
         reading_group: true
         ---
         My own layout for {{ slug }}.
-        """)
+        """,
+    )
     path = create_note(site.root, NewNote("CLIP"), now=LATE_EVENING_UTC)
     assert front_matter(path)["reading_group"] is True
     assert body(path) == "My own layout for clip.\n"

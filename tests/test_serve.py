@@ -88,10 +88,18 @@ def test_missing_paths_get_the_themes_404_page(served):
     assert status == 404 and b"Page not found" in body and headers["Content-Type"].startswith("text/html")
 
 
-@pytest.mark.parametrize("path", [
-    "/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E%2fetc/passwd", "//etc/passwd",
-    "/css/..%2f..%2f..%2fetc/passwd", "/..%5c..%5cetc/passwd", "/%00index.html",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2fetc/passwd",
+        "//etc/passwd",
+        "/css/..%2f..%2f..%2fetc/passwd",
+        "/..%5c..%5cetc/passwd",
+        "/%00index.html",
+    ],
+)
 def test_path_traversal_attempts_are_refused(served, path):
     status, _headers, body = get(served, path)
     assert status in (403, 404) and b"root:" not in body
@@ -149,7 +157,7 @@ def test_a_settings_change_rebuilds_everything(served):
 def test_the_events_stream_says_reload_after_a_rebuild(served):
     host, port = served.httpd.server_address[:2]
     connection = http.client.HTTPConnection(host, port, timeout=10)
-    connection.request("GET", "/__notes-site/events?since=%d" % served.state.generation)
+    connection.request("GET", f"/__notes-site/events?since={served.state.generation}")
     response = connection.getresponse()
     assert response.getheader("Content-Type").startswith("text/event-stream")
     assert response.readline() == b"event: hello\n"
@@ -177,8 +185,14 @@ def test_change_kinds_and_ignored_files(tmp_path):
     assert classify(root / "content/a.md", root, output) == "content"
     assert classify(root / "notes-site.yaml", root, output) == "settings"
     assert classify(root / "themes/default/templates/base.html", root, output) == "theme"
-    for ignored in ("content/.a.md.swp", "content/a.md~", "content/.#a.md", "content/4913", "public/index.html",
-                    "README.md"):
+    for ignored in (
+        "content/.a.md.swp",
+        "content/a.md~",
+        "content/.#a.md",
+        "content/4913",
+        "public/index.html",
+        "README.md",
+    ):
         assert classify(root / ignored, root, output) is None, ignored
 
 
@@ -193,13 +207,22 @@ def test_a_broken_template_is_reported_with_its_name_and_line(served):
     assert wait_for(lambda: not served.state.problems)
 
 
-@pytest.mark.parametrize("name,expected", [
-    ("a.html", "text/html; charset=utf-8"), ("a.css", "text/css; charset=utf-8"),
-    ("a.js", "text/javascript; charset=utf-8"), ("atom.xml", "application/atom+xml; charset=utf-8"),
-    ("sitemap.xml", "application/xml; charset=utf-8"), ("fig.svg", "image/svg+xml; charset=utf-8"),
-    ("fig.png", "image/png"), ("photo.JPG", "image/jpeg"), ("paper.pdf", "application/pdf"),
-    ("cite.bib", "application/x-bibtex; charset=utf-8"), ("font.woff2", "font/woff2"),
-])
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("a.html", "text/html; charset=utf-8"),
+        ("a.css", "text/css; charset=utf-8"),
+        ("a.js", "text/javascript; charset=utf-8"),
+        ("atom.xml", "application/atom+xml; charset=utf-8"),
+        ("sitemap.xml", "application/xml; charset=utf-8"),
+        ("fig.svg", "image/svg+xml; charset=utf-8"),
+        ("fig.png", "image/png"),
+        ("photo.JPG", "image/jpeg"),
+        ("paper.pdf", "application/pdf"),
+        ("cite.bib", "application/x-bibtex; charset=utf-8"),
+        ("font.woff2", "font/woff2"),
+    ],
+)
 def test_content_types(name, expected):
     from notes_site.serve import content_type
 
@@ -213,8 +236,13 @@ def test_the_command_prints_its_url_and_stops_cleanly_on_ctrl_c(site, tmp_path):
 
     site.note("a.md", "title: A\ndate: 2024-01-01")
     env = {**os.environ, "TMPDIR": str(tmp_path)}
-    process = subprocess.Popen([sys.executable, "-m", "notes_site", "serve", "--site", str(site.root), "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "notes_site", "serve", "--site", str(site.root), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
     try:
         line = ""
         deadline = time.monotonic() + 30

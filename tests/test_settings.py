@@ -43,10 +43,17 @@ def test_invalid_yaml_names_the_line(site):
         load_config(site.root)
 
 
-@pytest.mark.parametrize("base_url,path", [
-    ("https://me.github.io/notes", "/notes/"), ("https://me.github.io/notes/", "/notes/"),
-    ("https://me.github.io", "/"), ("notes", "/notes/"), ("/a/b/", "/a/b/"), ("", "/"),
-])
+@pytest.mark.parametrize(
+    "base_url,path",
+    [
+        ("https://me.github.io/notes", "/notes/"),
+        ("https://me.github.io/notes/", "/notes/"),
+        ("https://me.github.io", "/"),
+        ("notes", "/notes/"),
+        ("/a/b/", "/a/b/"),
+        ("", "/"),
+    ],
+)
 def test_base_url_with_a_sub_path(site, base_url, path):
     site.settings(f"base_url: '{base_url}'\n")
     assert load_config(site.root).base_path == path
