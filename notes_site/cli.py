@@ -12,6 +12,15 @@ import click
 
 from notes_site import __version__
 
+site_option = click.option(
+    "--site",
+    "site_root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The site folder (holding notes-site.yaml and content/).",
+)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="notes-site")
@@ -20,14 +29,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option(
-    "--site",
-    "site_root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The site folder (holding notes-site.yaml and content/).",
-)
+@site_option
 @click.option(
     "--output", type=click.Path(path_type=Path), default=None, help="Where to write the site.  [default: <site>/public]"
 )
@@ -74,14 +76,7 @@ def build(site_root: Path, output: Path | None, drafts: bool, strict: bool, clea
 
 
 @main.command()
-@click.option(
-    "--site",
-    "site_root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The site folder.",
-)
+@site_option
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -159,14 +154,7 @@ def print_failure(exc: Exception, verbose: bool, nothing_written: bool = False) 
 
 @main.command()
 @click.argument("title")
-@click.option(
-    "--site",
-    "site_root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The site folder.",
-)
+@site_option
 @click.option(
     "--kind",
     default="note",

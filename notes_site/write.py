@@ -125,10 +125,12 @@ class StagedOutput:
 
     def write_text(self, relative: str, text: str) -> None:
         self.target(relative).write_bytes(text.encode("utf-8"))
+        self.staged.append(relative)
         self.files_written += 1
 
     def copy_file(self, relative: str, source: Path) -> None:
         shutil.copyfile(source, self.target(relative))
+        self.staged.append(relative)
         self.files_written += 1
 
     def commit(self) -> None:
@@ -151,7 +153,7 @@ class StagedOutput:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-class PatchedOutput:
+class PatchedOutput(StagedOutput):
     """Updates an existing output in place: new and changed files, then deletions.
 
     Files are first written into a staging folder, so a failure while rendering leaves
@@ -161,27 +163,8 @@ class PatchedOutput:
     """
 
     def __init__(self, output: Path) -> None:
-        self.output = output.resolve()
-        self.staging = self.output.parent / f"{STAGING_PREFIX}{self.output.name}-{os.getpid()}"
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
-        self.staging.mkdir()
-        self.files_written = 0
-        self.made_dirs: set[Path] = {self.staging}
-        self.staged: list[str] = []
+        super().__init__(output)
         self.removals: list[str] = []
-
-    target = StagedOutput.target
-
-    def write_text(self, relative: str, text: str) -> None:
-        self.target(relative).write_bytes(text.encode("utf-8"))
-        self.staged.append(relative)
-        self.files_written += 1
-
-    def copy_file(self, relative: str, source: Path) -> None:
-        shutil.copyfile(source, self.target(relative))
-        self.staged.append(relative)
-        self.files_written += 1
 
     def remove(self, relative: str) -> None:
         self.removals.append(relative)
@@ -199,9 +182,6 @@ class PatchedOutput:
             if path.is_relative_to(self.output) and path.is_file():
                 path.unlink()
                 prune_empty_folders(path.parent, self.output)
-        shutil.rmtree(self.staging, ignore_errors=True)
-
-    def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
