@@ -25,7 +25,14 @@ from notes_site.render import Renderer, find_theme, load_strings, render_pages
 from notes_site.site import PlacedAsset, Site, assemble_site
 from notes_site.sources import NoteFile, git_head, last_edit_times, scan_content
 from notes_site.urls import output_file
-from notes_site.write import MARKER, PatchedOutput, StagedOutput, check_output_folder, remove_leftovers
+from notes_site.write import (
+    MARKER,
+    OutputLock,
+    PatchedOutput,
+    StagedOutput,
+    check_output_folder,
+    remove_leftovers,
+)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -119,7 +126,22 @@ class BuildSession:
 
 
 def build_site(options: BuildOptions, session: BuildSession | None = None) -> BuildReport:
-    """Build the site; raises NotesSiteError for problems that stop everything."""
+    """Build the site; raises NotesSiteError for problems that stop everything.
+
+    Two builds of one output never run at once: the second waits for the first.
+    """
+    output = options.output_dir.resolve()
+    check_output_folder(options.site_root.resolve(), output)
+
+    def waiting() -> None:
+        if options.progress:
+            options.progress("waiting for another build of this site to finish", 0, 0)
+
+    with OutputLock(output, cache_dir_for(output) / "lock", on_wait=waiting):
+        return build_locked(options, session)
+
+
+def build_locked(options: BuildOptions, session: BuildSession | None) -> BuildReport:
     started = time.perf_counter()
     site_root = options.site_root.resolve()
     output = options.output_dir.resolve()

@@ -133,7 +133,8 @@ def serve(site_root: Path, host: str, port: int, open_browser: bool, no_drafts: 
 
 def terminal_progress():
     def show(stage: str, done: int, total: int) -> None:
-        click.echo(f"\r\033[K{stage}: {done}/{total}", nl=False, err=True)
+        counts = f": {done}/{total}" if total else "…"
+        click.echo(f"\r\033[K{stage}{counts}", nl=False, err=True)
 
     return show
 

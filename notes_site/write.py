@@ -12,6 +12,7 @@ import posixpath
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from notes_site.errors import OutputError
@@ -95,6 +96,75 @@ def pid_alive(pid: int) -> bool:
     except OSError:
         return True
     return True
+
+
+class OutputLock:
+    """Only one build writes an output at a time; a second one waits, then gives up clearly.
+
+    An advisory lock on a file in the cache folder beside the output, held from reading
+    the cache to saving it, so two builds never mix their files.
+    """
+
+    def __init__(self, output: Path, lock_file: Path, timeout: float = 120.0, on_wait=None) -> None:
+        self.output = output
+        self.path = lock_file
+        self.timeout = timeout
+        self.on_wait = on_wait
+        self.handle = None
+
+    def __enter__(self) -> OutputLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = self.path.open("a+")
+        deadline = time.monotonic() + self.timeout
+        told = False
+        while not try_lock(self.handle):
+            if time.monotonic() > deadline:
+                self.handle.close()
+                raise OutputError(
+                    f"another notes-site build is writing {self.output} and did not finish within "
+                    f"{self.timeout:.0f} s. Wait for it (or stop it), then build again."
+                )
+            if not told and self.on_wait is not None:
+                self.on_wait()
+                told = True
+            time.sleep(0.1)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        unlock(self.handle)
+        self.handle.close()
+
+
+def try_lock(handle) -> bool:
+    try:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    except OSError:
+        return False
+
+
+def unlock(handle) -> None:
+    try:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    except ImportError:
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        except OSError:
+            pass
 
 
 class StagedOutput:
