@@ -165,6 +165,7 @@ def build_locked(options: BuildOptions, session: BuildSession | None) -> BuildRe
 
     tree = scan_content(config.content_dir)
     report.notes_read = len(tree.notes)
+    report.problems.extend(tree.problems)
     if not config.content_dir.is_dir():
         report.problems.append(
             warning(

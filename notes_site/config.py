@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from notes_site.errors import ConfigError, Problem, error
-from notes_site.frontmatter import key_line
+from notes_site.frontmatter import duplicate_keys, key_line
 
 CONFIG_FILE = "notes-site.yaml"
 LANGUAGES = ("en", "zh-CN")
@@ -122,25 +122,32 @@ def load_config(site_root: Path) -> SiteConfig:
     path = site_root / CONFIG_FILE
     if not path.exists():
         return SiteConfig(root=site_root, menu=default_menu())
-    raw_bytes = path.read_bytes()
+    try:
+        raw_bytes = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(
+            f"{path}: the settings file cannot be read ({exc.strerror or exc}). Check that it is a file you may read."
+        ) from exc
     try:
         text = raw_bytes.decode("utf-8-sig")
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: the settings file is not UTF-8 text ({exc.reason}).") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        problem = getattr(exc, "problem", None) or str(exc)
+        line = raw_bytes.count(b"\n", 0, exc.start) + 1
         raise ConfigError(
-            f"{where}: the settings are not valid YAML ({problem}). "
-            "Check the indentation and quote values that contain ':' or '#'."
+            f"{path}:{line}: the settings file is not UTF-8 text ({exc.reason}). Save it as UTF-8 in your editor."
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(yaml_message(path, text, exc)) from exc
+    except (ValueError, TypeError, LookupError, AttributeError, OverflowError, RecursionError) as exc:
+        raise ConfigError(
+            f"{path}: the settings have a value YAML cannot read ({type(exc).__name__}: {exc}). "
+            "Remove any `!!` tags from the settings."
         ) from exc
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the settings file must be a mapping of `key: value` lines.")
-    problems = check_settings(data, path, text)
+    problems = duplicate_settings(text, path) + check_settings(data, path, text)
     if problems:
         raise ConfigError(f"{path} has {len(problems)} invalid setting(s).", tuple(problems))
     values = dict(data)
@@ -150,6 +157,36 @@ def load_config(site_root: Path) -> SiteConfig:
         values["base_url"] = "/"
     fingerprint = hashlib.sha256(raw_bytes).hexdigest()[:16]
     return SiteConfig(root=site_root, fingerprint=fingerprint, **values)
+
+
+def yaml_message(path: Path, text: str, exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    where = f"{path}:{mark.line + 1}" if mark else str(path)
+    problem = getattr(exc, "problem", None) or str(exc)
+    lines = text.split("\n")
+    tab = next((number for number, line in enumerate(lines, start=1) if re.match(r"^ *\t", line)), None)
+    if tab is not None:
+        return (
+            f"{path}:{tab}: the settings are not valid YAML ({problem}): line {tab} is indented with a tab. "
+            "YAML only allows spaces for indentation; replace the tab with spaces."
+        )
+    return (
+        f"{where}: the settings are not valid YAML ({problem}). "
+        "Check the indentation and quote values that contain ': ' or ' #'."
+    )
+
+
+def duplicate_settings(text: str, path: Path) -> list[Problem]:
+    """A key written twice: YAML would quietly keep the last; say which lines instead."""
+    return [
+        error(
+            f"the setting `{key}` is written twice (lines {first} and {again}).",
+            path,
+            again,
+            "Delete the one you do not mean.",
+        )
+        for key, first, again in duplicate_keys(text, first_line=1)
+    ]
 
 
 def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]:
@@ -162,12 +199,17 @@ def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]
     typed = {}  # the keys whose values have the right type: their values are checked next
     for key, value in data.items():
         if key not in SETTING_TYPES:
-            report(str(key), f"unknown setting `{key}`.", did_you_mean(str(key), SETTING_TYPES))
+            report(
+                str(key),
+                f"unknown setting `{key}`.",
+                did_you_mean(str(key), SETTING_TYPES) or f"Remove it; the settings are: {', '.join(SETTING_TYPES)}.",
+            )
             continue
         expected = SETTING_TYPES[key]
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             names = " or ".join(t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,)))
-            report(key, f"`{key}` must be {type_word(names)}, not {type_word(type(value).__name__)}.")
+            hint = f'Put it in quotes: {key}: "{value}"' if expected is str and isinstance(value, (int, float)) else ""
+            report(key, f"`{key}` must be {type_word(names)}, not {type_word(type(value).__name__)}.", hint)
         else:
             typed[key] = value
     data = typed

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 # After the ISO forms that datetime.fromisoformat reads, the shapes seen in Hexo,
 # Jekyll and hand-written notes: slashes, dots, a missing seconds field.
@@ -12,6 +12,11 @@ LOOSE_DATE = re.compile(
     r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2})?$"
 )
+
+
+# A day inside the calendar's ends, so every zone (offsets are under a day) can show the moment.
+EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
+LATEST = datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=UTC)
 
 
 class DateError(ValueError):
@@ -28,7 +33,10 @@ def parse_date(value: object, zone: tzinfo) -> datetime:
         moment = parse_date_text(value.strip())
     else:
         raise DateError(f"expected a date like 2024-05-22 or 2024-05-22 10:30, got {describe(value)}")
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+    if not EARLIEST <= moment <= LATEST:  # pages show it in the site's zone: it must stay on the calendar
+        raise DateError(f"{describe(value)} is too close to the ends of the calendar; write a year between 2 and 9998")
+    return moment
 
 
 def parse_date_text(text: str) -> datetime:
@@ -44,10 +52,19 @@ def parse_date_text(text: str) -> datetime:
         moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
     except ValueError as exc:
         raise DateError(f"`{text}` is not a real date ({exc})") from exc
-    if zone:
-        zone = "+00:00" if zone == "Z" else zone if ":" in zone else zone[:3] + ":" + zone[3:]
-        moment = datetime.fromisoformat(moment.isoformat() + zone)
-    return moment
+    return moment.replace(tzinfo=parse_offset(zone, text)) if zone else moment
+
+
+def parse_offset(zone: str, text: str) -> timezone:
+    """`Z`, `+08:00` or `-0530` as a fixed offset (Unicode digits, like ０８, are digits too)."""
+    if zone == "Z":
+        return UTC
+    digits = zone[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 23 or minutes > 59:
+        raise DateError(f"`{text}` has an impossible time zone offset `{zone}`; offsets run from -23:59 to +23:59")
+    offset = timedelta(hours=hours, minutes=minutes)
+    return timezone(-offset if zone.startswith("-") else offset)
 
 
 def describe(value: object) -> str:
@@ -62,8 +79,8 @@ def describe(value: object) -> str:
 
 def format_date(moment: datetime, pattern: str) -> str:
     """strftime (`%Y-%m-%d`), or Hexo/moment.js tokens (`YYYY-MM-DD`, `YYYY年M月D日`)."""
-    if "%" in pattern:
-        return moment.strftime(pattern)
+    if "%" in pattern:  # (strftime stops at a NUL character; the rest of the pattern is kept)
+        return "\0".join(moment.strftime(part) for part in pattern.split("\0"))
     return MOMENT_TOKEN.sub(lambda m: moment_value(moment, m.group(0)), pattern)
 
 

@@ -26,6 +26,11 @@ LINK_OPEN = "\ue000"
 LINK_CLOSE = "\ue001"
 MORE_MARKER = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.IGNORECASE)
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+# markdown-it stops nesting at 20 blocks and silently flattens the rest: a list 10 levels deep
+# lost its deeper items. A list level takes two, a quote level one; 256 keeps 100 levels of
+# either and needs about 550 Python frames (a quote level costs two), well under the limit.
+MAX_NESTING = 256
+SAFE_NESTING = 20  # markdown-it's own default, for a call stack already too deep for MAX_NESTING
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class MarkdownPipeline:
 
     def __init__(self, auto_excerpt_length: int = 0) -> None:
         self.auto_excerpt_length = auto_excerpt_length
-        md = MarkdownIt("commonmark", {"html": True, "typographer": False})
+        md = MarkdownIt("commonmark", {"html": True, "typographer": False, "maxNesting": MAX_NESTING})
         md.enable(["table", "strikethrough"])
         md.use(footnote_plugin)
         md.use(tasklists_plugin, label=True)
@@ -63,7 +68,7 @@ class MarkdownPipeline:
 
     def render(self, text: str) -> RenderedMarkdown:
         env: dict = {}
-        tokens = self.md.parse(text, env)
+        tokens = self.parse(text, env)
         cut = find_more_marker(tokens)
         renderer = self.md.renderer
         options = self.md.options
@@ -72,58 +77,94 @@ class MarkdownPipeline:
             skip = 0
         else:
             skip = 1
+        notes_at = footnotes_start(tokens)  # footnotes stay on the note's page: their ids would clash
         if cut is None:
             body = renderer.render(tokens, options, env)
-            excerpt = renderer.render(tokens, options, {**env, "excerpt": True})
+            excerpt = renderer.render(tokens[:notes_at], options, {**env, "excerpt": True})
             return RenderedMarkdown(body, excerpt, False)
         head, tail = tokens[:cut], tokens[cut + skip :]
         body = renderer.render(head, options, env) + renderer.render(tail, options, env)
         excerpt = renderer.render(head, options, {**env, "excerpt": True})
-        return RenderedMarkdown(body, excerpt, has_visible_content(tail))
+        return RenderedMarkdown(body, excerpt, has_visible_content(tokens[cut + skip : notes_at]))
+
+    def parse(self, text: str, env: dict) -> list[Token]:
+        try:
+            return self.md.parse(text, env)
+        except RecursionError:
+            env.clear()
+            self.md.options["maxNesting"] = SAFE_NESTING
+            try:
+                return self.md.parse(text, env)
+            finally:
+                self.md.options["maxNesting"] = MAX_NESTING
+
+
+def top_level(tokens: list[Token]):
+    """(index, token, depth) up to the footnotes, depth counted from nesting.
+
+    The footnote plugin leaves `level` at 0 inside footnotes, so `level` cannot say
+    where a block ends; and a cut inside the footnotes would leave them half open.
+    """
+    depth = 0
+    for index, token in enumerate(tokens):
+        if token.type == "footnote_block_open":
+            return
+        if token.nesting < 0:
+            depth -= 1
+        yield index, token, depth
+        if token.nesting > 0:
+            depth += 1
+
+
+def footnotes_start(tokens: list[Token]) -> int:
+    return next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
 
 
 def find_more_marker(tokens: list[Token]) -> int | None:
     """Index of the `<!-- more -->` block, splitting a paragraph if the marker is inline."""
-    for index, token in enumerate(tokens):
-        if token.type == "html_block" and token.level == 0 and MORE_MARKER.match(token.content):
+    for index, token, depth in top_level(tokens):
+        if token.type == "html_block" and depth == 0 and MORE_MARKER.match(token.content):
             return index
-        if token.type == "inline" and token.level == 1 and "more" in token.content:
-            children = token.children or []
-            for pos, child in enumerate(children):
+        if token.type == "inline" and depth == 1 and "more" in token.content:
+            if tokens[index - 1].type != "paragraph_open":
+                continue
+            for pos, child in enumerate(token.children or []):
                 if child.type == "html_inline" and MORE_MARKER.match(child.content):
-                    split_paragraph(tokens, index, pos)
-                    return index + 2
+                    return split_paragraph(tokens, index, pos)
     return None
 
 
-def split_paragraph(tokens: list[Token], inline_index: int, child_pos: int) -> None:
-    """Turn `<p>before <!-- more --> after</p>` into two paragraphs around a marker token."""
+def split_paragraph(tokens: list[Token], inline_index: int, child_pos: int) -> int:
+    """Turn `<p>before <!-- more --> after</p>` into two paragraphs around a marker; its index.
+
+    A side with nothing but spaces gives no paragraph at all, rather than an empty `<p></p>`.
+    """
     inline = tokens[inline_index]
-    before, after = inline.copy(), inline.copy()
-    before.children = inline.children[:child_pos]
-    after.children = inline.children[child_pos + 1 :]
     p_open, p_close = tokens[inline_index - 1], tokens[inline_index + 1]
+    before = paragraph_of(inline, inline.children[:child_pos], p_open, p_close)
+    after = paragraph_of(inline, inline.children[child_pos + 1 :], p_open, p_close)
     marker = Token("html_block", "", 0, content="<!-- more -->\n")
-    tokens[inline_index - 1 : inline_index + 2] = [
-        p_open,
-        before,
-        p_close,
-        marker,
-        p_open.copy(),
-        after,
-        p_close.copy(),
-    ]
+    tokens[inline_index - 1 : inline_index + 2] = [*before, marker, *after]
+    return inline_index - 1 + len(before)
+
+
+def paragraph_of(inline: Token, children: list[Token], p_open: Token, p_close: Token) -> list[Token]:
+    if all(c.type in ("text", "softbreak", "hardbreak") and not c.content.strip() for c in children):
+        return []
+    part = inline.copy()
+    part.children = children
+    return [p_open.copy(), part, p_close.copy()]
 
 
 def find_auto_cut(tokens: list[Token], length: int) -> int | None:
     """Where to cut so the excerpt holds about `length` characters of whole top-level blocks."""
     seen = 0
-    for index, token in enumerate(tokens):
+    notes_at = footnotes_start(tokens)
+    for index, token, depth in top_level(tokens):
         if token.type == "inline":
             seen += len(token.content)
-        if token.level == 0 and token.nesting <= 0 and seen >= length:
-            rest = tokens[index + 1 :]
-            return index + 1 if has_visible_content(rest) else None
+        if depth == 0 and token.nesting <= 0 and seen >= length:
+            return index + 1 if has_visible_content(tokens[index + 1 : notes_at]) else None
     return None
 
 

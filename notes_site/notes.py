@@ -7,16 +7,29 @@ not state are filled in later by the loader, which may ask git or the file syste
 
 from __future__ import annotations
 
+import difflib
+import re
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from notes_site.dates import DateError, describe, parse_date
 from notes_site.errors import Problem, error, warning
-from notes_site.frontmatter import FrontMatterError, decode_text, key_line, load_meta, split_front_matter
+from notes_site.frontmatter import (
+    FrontMatterError,
+    SplitText,
+    check_text_file,
+    decode_text,
+    duplicate_keys,
+    key_line,
+    load_meta,
+    misplaced_front_matter,
+    split_front_matter,
+)
 from notes_site.markdown import MarkdownPipeline
 from notes_site.sources import NoteFile, SourceFile
 from notes_site.urls import file_stem_for_slug, make_slug
@@ -38,6 +51,7 @@ KNOWN_KEYS = {
     "slug",
     "description",
 }
+MAX_NOTE_BYTES = 20 * 1024 * 1024  # Markdown takes about 1.3 s per MB: a bigger note is data, not a note
 
 
 @dataclass(frozen=True)
@@ -103,14 +117,26 @@ class FieldReader:
         if value is None or isinstance(value, str):
             return value
         if isinstance(value, (int, float, bool)):
+            written = self.written(key)
             self.warn(
                 key,
-                f"`{key}` was read as {describe(value)}, not text; it is used as text.",
-                f'Quote it to make that explicit: {key}: "{value}"',
+                f"`{key}` was read as {scalar_kind(value)}, not text; it is used as the text `{written}`.",
+                f'Quote it to make that explicit: {key}: "{written}"',
             )
-            return str(value)
-        self.fail(key, f"`{key}` must be text, not {describe(value)}.")
+            return written
+        example = ", ".join(str(item) for item in value) if isinstance(value, list) else "…"
+        self.fail(
+            key, f"`{key}` must be text, not {describe(value)}.", f'Write it as one piece of text: {key}: "{example}"'
+        )
         return None
+
+    def written(self, key: str) -> str:
+        """The value of a one-line YAML `key: value` as typed (`yes` stays `yes`, `1.10` stays `1.10`)."""
+        value = self.meta[key]
+        lines = re.findall(rf"^{re.escape(key)}[ \t]*:[ \t]*(.*?)[ \t]*(?:[ \t]#.*)?$", self.meta_text, re.MULTILINE)
+        if lines and lines[-1] and lines[-1][0] not in "[{&*!|>'\"":
+            return lines[-1]
+        return str(value).lower() if isinstance(value, bool) else str(value)
 
     def date(self, *keys: str, zone: zoneinfo.ZoneInfo) -> datetime | None:
         key = self.first_key(*keys)
@@ -120,7 +146,9 @@ class FieldReader:
             return parse_date(self.meta[key], zone)
         except DateError as exc:
             self.fail(key, f"`{key}`: {exc}.")
-            return None
+        except (ValueError, OverflowError) as exc:  # the date parser's own checks missed it
+            self.fail(key, f"`{key}`: {describe(self.meta[key])} is not a date notes-site can use ({exc}).")
+        return None
 
     def flag(self, key: str) -> bool:
         value = self.meta.get(key, False)
@@ -151,7 +179,7 @@ class FieldReader:
                     if str(item).strip():
                         tags.append(str(item).strip())
                 else:
-                    self.warn("tags", f"the tag {describe(item)} is not text and was left out.")
+                    self.warn("tags", f"one of the tags is {what(item)}, not a word; it was left out.")
             return tuple(dict.fromkeys(tags))
         self.fail("tags", f"`tags` must be a list of words, not {describe(value)}.")
         return ()
@@ -183,25 +211,45 @@ class FieldReader:
             if isinstance(item, (str, int, float)) and not isinstance(item, bool) and str(item).strip():
                 names.append(str(item).strip())
             else:
-                self.warn(key, f"the category {describe(item)} is not a name and was left out.")
+                self.warn(key, f"one of the categories is {what(item)}, not a name; it was left out.")
         return tuple(names)
 
 
 def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPipeline) -> ParsedNote:
     """Read one note; problems name the file and line. A note with errors gives no Note."""
+    if len(source.data) > MAX_NOTE_BYTES:
+        return ParsedNote(None, (too_big(len(source.data), source.path),))
     try:
+        check_text_file(source.data)
         text = decode_text(source.data)
         split = split_front_matter(text)
         meta = load_meta(split)
     except FrontMatterError as exc:
         return ParsedNote(None, (error(str(exc), source.path, exc.line, exc.hint),))
+    if not text.strip():
+        return ParsedNote(
+            None, (warning("the note is empty, so it has no page.", source.path, None, "Write in it, or delete it."),)
+        )
+    meta = with_zola_tables(meta)
     fields = FieldReader(meta, split.meta_text, source.path)
+    check_keys(fields, split)
+    misplaced = misplaced_front_matter(text) if not split.meta_format else None
+    if misplaced:
+        fields.problems.append(
+            warning(
+                f"the front matter starts on line {misplaced}, not line 1, so it is shown as text in the note.",
+                source.path,
+                misplaced,
+                "Delete the blank lines above it.",
+            )
+        )
     zone = zoneinfo.ZoneInfo(settings.timezone)
+    stem = readable_stem(source, fields)
     title = fields.text("title")
-    if title is not None and not title.strip():
-        fields.warn("title", "the title is empty; the file name is used instead.")
+    written_title = meta.get("title")
+    if "title" in meta and (written_title is None or (isinstance(written_title, str) and not written_title.strip())):
+        fields.warn("title", f"the title is empty; the note is titled `{stem}` after its file name.", "Write a title.")
         title = None
-    stem = file_stem_for_slug(source.rel)
     slug_text = fields.text("slug")
     slug = make_slug(slug_text or stem, settings.unicode_slugs)
     posted = fields.date("date", "posted", zone=zone)
@@ -213,6 +261,9 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
     if any(p.severity == "error" for p in fields.problems):
         return ParsedNote(None, tuple(fields.problems))
     rendered = pipeline.render(split.body)
+    extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
+    if isinstance(meta.get("extra"), dict):  # Zola keeps theme settings in an [extra] table
+        extra = {**meta["extra"], **extra}
     note = Note(
         source=source.rel,
         path=source.path,
@@ -227,9 +278,85 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         body_html=rendered.body_html,
         excerpt_html=rendered.excerpt_html,
         has_more=rendered.has_more,
-        extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
+        extra=extra,
     )
     return ParsedNote(note, tuple(fields.problems))
+
+
+def check_keys(fields: FieldReader, split: SplitText) -> None:
+    """Warn about keys written twice (the last one wins) and unknown keys that look like typos."""
+    for key, first, again in duplicate_keys(split.meta_text) if split.meta_format == "yaml" else ():
+        fields.problems.append(
+            warning(
+                f"the key `{key}` is written twice (lines {first} and {again}); the value on line {again} is used.",
+                fields.path,
+                again,
+                "Delete the one you do not mean.",
+            )
+        )
+    for key in fields.meta:
+        if not isinstance(key, str) or key in KNOWN_KEYS:
+            continue
+        meant = known_key_like(key)
+        if meant and meant not in fields.meta:
+            fields.warn(
+                key,
+                f"`{key}` is not a key notes-site knows, so it only reaches the theme (as `extra.{key}`).",
+                f"Did you mean `{meant}`?",
+            )
+
+
+@lru_cache(maxsize=1024)  # the same few keys come back in every note
+def known_key_like(key: str) -> str | None:
+    close = difflib.get_close_matches(key.lower(), sorted(KNOWN_KEYS), n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
+def with_zola_tables(meta: dict[str, Any]) -> dict[str, Any]:
+    """Zola writes tags and categories in a [taxonomies] table: read them like top-level keys."""
+    taxonomies = meta.get("taxonomies")
+    if not isinstance(taxonomies, dict):
+        return meta
+    found = {key: taxonomies[key] for key in ("tags", "categories") if key in taxonomies and key not in meta}
+    return {**meta, **found} if found else meta
+
+
+def readable_stem(source: SourceFile, fields: FieldReader) -> str:
+    """The file's name for titles and slugs; a name that is not UTF-8 is shown with � and reported."""
+    stem = file_stem_for_slug(source.rel)
+    try:
+        stem.encode("utf-8")
+    except UnicodeEncodeError:
+        stem = stem.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        fields.problems.append(
+            warning(
+                f"the file name is not valid UTF-8; it is read as `{stem}`.",
+                fields.path,
+                None,
+                "Rename the file with your file manager.",
+            )
+        )
+    return stem
+
+
+def too_big(size: int, path: Path) -> Problem:
+    return error(
+        f"the note is {size / 1024 / 1024:.1f} MB, more than the {MAX_NOTE_BYTES // 1024 // 1024} MB "
+        "notes-site reads, so it has no page.",
+        path,
+        None,
+        "Split it into smaller notes, or move its data into a file beside it and link to that.",
+    )
+
+
+def scalar_kind(value: object) -> str:
+    return "a yes/no value" if isinstance(value, bool) else f"the number {value}"
+
+
+def what(value: object) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "empty"
+    return describe(value)
 
 
 def parse_notes(
@@ -257,12 +384,41 @@ def parse_chunk(
         pipeline = _pipelines[settings.auto_excerpt_length] = MarkdownPipeline(settings.auto_excerpt_length)
     results = []
     for done, file in enumerate(files, start=1):
-        try:
-            source = file.read()
-        except OSError as exc:
-            results.append(ParsedNote(None, (error(f"the note cannot be read: {exc.strerror}.", file.path),)))
-            continue
-        results.append(parse_note(source, settings, pipeline))
+        results.append(parse_file(file, settings, pipeline))
         if progress and done % 200 == 0:
             progress("parse", done, len(files))
     return results
+
+
+def parse_file(file: NoteFile, settings: ParseSettings, pipeline: MarkdownPipeline) -> ParsedNote:
+    """parse_note for a file on disk: whatever goes wrong becomes a problem naming the file."""
+    if file.size > MAX_NOTE_BYTES:
+        return ParsedNote(None, (too_big(file.size, file.path),))  # not even read
+    try:
+        source = file.read()
+    except OSError as exc:
+        return ParsedNote(
+            None,
+            (
+                error(
+                    f"the note cannot be read ({exc.strerror or exc}).",
+                    file.path,
+                    None,
+                    "Check that the file exists and that you may read it.",
+                ),
+            ),
+        )
+    try:
+        return parse_note(source, settings, pipeline)
+    except Exception as exc:  # a bug, not the note's fault; the other notes still build
+        return ParsedNote(
+            None,
+            (
+                error(
+                    f"notes-site failed to read this note ({type(exc).__name__}: {exc}).",
+                    file.path,
+                    None,
+                    "This is a bug in notes-site: please report it with the note attached. The other notes were built.",
+                ),
+            ),
+        )

@@ -160,17 +160,27 @@ class Renderer:
             return template.render(page=info, root=root, **context)
         except jinja2.TemplateSyntaxError as exc:
             raise ThemeError(
-                f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}. "
+                f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {sentence(exc.message)} "
                 "Fix the template, or delete your override to use the theme's own."
             ) from exc
         except jinja2.TemplateNotFound as exc:
+            where = template_location(exc)
+            included = f"{where}: " if where != "template" else ""
             raise ThemeError(
-                f"the template `{exc.name}` is missing from the theme `{self.theme.name}` "
+                f"{included}the template `{exc.name}` is missing from the theme `{self.theme.name}` "
                 f"(looked in {', '.join(str(f / 'templates') for f in self.theme.folders)})."
             ) from exc
         except Exception as exc:  # an error raised while a template runs: name the template line
             where = template_location(exc)
-            raise ThemeError(f"{where}: the template failed while rendering /{page.path}: {exc}.") from exc
+            raise ThemeError(
+                f"{where}: the template failed while rendering /{page.path}: {sentence(str(exc))}"
+            ) from exc
+
+
+def sentence(text: str | None) -> str:
+    """A message that ends with exactly one full stop."""
+    text = (text or "").rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def template_location(exc: BaseException) -> str:

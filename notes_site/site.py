@@ -106,14 +106,21 @@ def assemble_site(
                 category_slugs=category,
                 unicode_slugs=config.unicode_slugs,
             )
-        except ValueError as exc:
-            problems.append(error(f"cannot place this note: {exc}.", note.path))
+        except (ValueError, OverflowError) as exc:  # a path climbing out, a date off the calendar
+            problems.append(
+                error(
+                    f"the note cannot be placed in the site ({exc}), so it has no page.",
+                    note.path,
+                    hint="Check its `slug`, `date` and categories, and the `permalink` setting.",
+                )
+            )
             continue
         target = output_file(path)
         if target in owners:
             problems.append(
                 error(
-                    f"two notes would be written to the same URL /{path}: {owners[target]} and {note.source}.",
+                    f"two notes would be written to the same URL /{path}: {owners[target]} and {note.source}; "
+                    f"{note.source} was left out.",
                     note.path,
                     hint="Give one of them a different `slug:` in its front matter.",
                 )

@@ -7,11 +7,15 @@ one per note), otherwise from the file's modification time.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from notes_site.errors import Problem, warning
 
 NOTE_SUFFIXES = (".md", ".markdown")
 
@@ -63,38 +67,136 @@ class AssetFile:
 class ContentTree:
     notes: tuple[NoteFile, ...]
     assets: tuple[AssetFile, ...]
+    problems: tuple[Problem, ...] = ()  # links not followed, folders that cannot be read
+
+
+EDITOR_LITTER_SUFFIXES = (
+    "~",
+    ".swp",
+    ".swx",
+    ".swo",
+    ".swn",
+    ".tmp",
+    ".bak",
+    ".kate-swp",
+    "___jb_tmp___",
+    "___jb_old___",
+)
 
 
 def is_ignored(name: str) -> bool:
-    """Hidden files, editor swap and backup files, and OS litter are never content."""
+    """Hidden files, editor swap and backup files, and OS litter are never content.
+
+    `#note.md#` is an Emacs auto-save file; `#1 idea.md` is a note.
+    """
     return (
-        name.startswith((".", "~$", "#"))
-        or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp", ".bak"))
+        name.startswith((".", "~$"))
+        or (name.startswith("#") and name.endswith("#"))
+        or name.endswith(EDITOR_LITTER_SUFFIXES)
         or name in ("4913", "Thumbs.db", "desktop.ini")
     )
 
 
-def scan_content(content_dir: Path) -> ContentTree:
-    """Every note and asset under `content_dir`, in a stable order (files are not read here)."""
-    notes: list[NoteFile] = []
-    assets: list[AssetFile] = []
+def scan_content(content_dir: Path, site_root: Path | None = None) -> ContentTree:
+    """Every note and asset under `content_dir`, in a stable order (files are not read here).
+
+    Symbolic links are followed while they point inside the site folder (or the content
+    folder, which may itself be a link); links that leave it, loop or dangle are left
+    out with a warning naming the link.
+    """
     if not content_dir.is_dir():
         return ContentTree((), ())
-    top = str(content_dir)
-    for folder, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if not is_ignored(d))
-        relative_folder = folder[len(top) + 1 :].replace(os.sep, "/")
-        prefix = relative_folder + "/" if relative_folder else ""
-        for name in sorted(filenames):
-            if is_ignored(name):
-                continue
-            location = os.path.join(folder, name)
-            if name.lower().endswith(NOTE_SUFFIXES):
-                info = os.stat(location)
-                notes.append(NoteFile(location, prefix + name, info.st_size, info.st_mtime_ns, info.st_ino))
+    scan = ContentScan(content_dir, site_root if site_root is not None else content_dir.parent)
+    scan.folder(str(content_dir), "", (os.path.realpath(content_dir),))
+    return ContentTree(tuple(scan.notes), tuple(scan.assets), tuple(scan.problems))
+
+
+class ContentScan:
+    """One walk of the content folder (os.walk neither follows links safely nor reports errors)."""
+
+    def __init__(self, content_dir: Path, site_root: Path) -> None:
+        self.allowed = (Path(os.path.realpath(site_root)), Path(os.path.realpath(content_dir)))
+        self.notes: list[NoteFile] = []
+        self.assets: list[AssetFile] = []
+        self.problems: list[Problem] = []
+
+    def folder(self, location: str, prefix: str, ancestors: tuple[str, ...]) -> None:
+        """Scan one folder: its files first, then its sub-folders, each in name order (like os.walk).
+
+        `ancestors` are the real paths of the folders walked down to here, to notice loops.
+        """
+        try:
+            with os.scandir(location) as listing:
+                entries = sorted((e for e in listing if not is_ignored(e.name)), key=lambda e: e.name)
+        except OSError as exc:
+            self.problems.append(
+                warning(
+                    f"the folder cannot be read ({exc.strerror or exc}), so the notes in it were left out.",
+                    Path(location),
+                    None,
+                    "Check that you may read it.",
+                )
+            )
+            return
+        folders = []
+        for entry in entries:
+            try:
+                if entry.is_symlink():
+                    real = self.follow(entry, ancestors)
+                    if real is None:
+                        continue
+                    is_dir, is_file = os.path.isdir(entry.path), os.path.isfile(entry.path)
+                else:
+                    real = os.path.join(ancestors[-1], entry.name)
+                    is_dir, is_file = entry.is_dir(follow_symlinks=False), entry.is_file(follow_symlinks=False)
+                if is_dir:
+                    folders.append((entry, real))
+                elif not is_file:
+                    self.left_out(
+                        entry, "the file is a pipe, a socket or a device, not a regular file", "Move it away."
+                    )
+                elif entry.name.lower().endswith(NOTE_SUFFIXES):
+                    info = os.stat(entry.path)
+                    self.notes.append(
+                        NoteFile(entry.path, prefix + entry.name, info.st_size, info.st_mtime_ns, info.st_ino)
+                    )
+                else:
+                    self.assets.append(AssetFile(Path(entry.path), prefix + entry.name))
+            except OSError as exc:  # gone or locked since the folder was listed
+                self.left_out(entry, f"it cannot be read ({exc.strerror or exc})", "Check that you may read it.")
+        for entry, real in folders:
+            self.folder(entry.path, prefix + entry.name + "/", (*ancestors, real))
+
+    def follow(self, entry: os.DirEntry, ancestors: tuple[str, ...]) -> str | None:
+        """The real path of a link that may be followed; None (and a warning) for one that may not."""
+        written = os.readlink(entry.path)
+        try:
+            is_dir = stat.S_ISDIR(os.stat(entry.path).st_mode)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                self.left_out(entry, f"the link to {written} leads round in a loop", "Point it at a real file.")
             else:
-                assets.append(AssetFile(Path(location), prefix + name))
-    return ContentTree(tuple(notes), tuple(assets))
+                self.left_out(entry, f"the link points to {written}, which does not exist", "Fix or delete the link.")
+            return None
+        real = os.path.realpath(entry.path)
+        if not any(Path(real).is_relative_to(folder) for folder in self.allowed):
+            self.left_out(
+                entry,
+                f"the link points to {real}, outside the site folder",
+                "Move what it points to into the site folder, or replace the link with a copy.",
+            )
+            return None
+        if is_dir and any(Path(ancestor).is_relative_to(real) for ancestor in ancestors):
+            self.left_out(
+                entry,
+                f"the link points to {real}, a folder that holds the link itself, so following it would never end",
+                "Delete the link, or point it at another folder.",
+            )
+            return None
+        return real
+
+    def left_out(self, entry: os.DirEntry, why: str, hint: str) -> None:
+        self.problems.append(warning(f"{why}; it was left out of the site.", Path(entry.path), None, hint))
 
 
 def last_edit_times(site_root: Path, files: list[Path]) -> dict[Path, datetime]:

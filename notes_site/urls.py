@@ -21,14 +21,20 @@ from notes_site.markdown import LINK_CLOSE, LINK_OPEN
 MARKED_LINK = re.compile(LINK_OPEN + "([^" + LINK_CLOSE + "]*)" + LINK_CLOSE)
 PERMALINK_TOKEN = re.compile(r":[a-z_]+")
 ROOT_MARK = "\ue002"  # stands for "the way back to the site root" until a page is known
+# File systems cap a name at 255 bytes; a slug also gets ".html" and must stay readable in a URL.
+MAX_SLUG_BYTES = 150
 
 
 @lru_cache(maxsize=65536)
 def make_slug(text: str, unicode_slugs: bool = False) -> str:
     """URL-safe slug; CJK is transliterated (多兴趣召回 → duo-xing-qu-zhao-hui) unless unicode_slugs."""
     slug = slugify(text, allow_unicode=unicode_slugs)
+    digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     if not slug:
-        slug = "n-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+        return "n-" + digest
+    if len(slug.encode("utf-8")) > MAX_SLUG_BYTES:  # 80 CJK characters transliterate to 330
+        kept = slug.encode("utf-8")[: MAX_SLUG_BYTES - 9].decode("utf-8", "ignore").rstrip("-")
+        slug = f"{kept}-{digest}"  # the digest keeps two long names that start alike apart
     return slug
 
 
@@ -76,10 +82,13 @@ def permalink_path(
 
 
 def clean_path(path: str) -> str:
-    """Normalise a site-relative path; nothing may climb out of the site."""
+    """Normalise a site-relative path; nothing may climb out of the site.
+
+    Browsers and Windows read "\\" as "/" too, so `..\\x` climbs as surely as `../x`.
+    """
     keep_folder = path.endswith("/") or path == ""
     parts = [p for p in path.split("/") if p not in ("", ".")]
-    if any(p == ".." for p in parts):
+    if ".." in re.split(r"[/\\]", path):
         raise ValueError(f"the path {path!r} climbs out of the site")
     joined = "/".join(parts)
     return joined + "/" if joined and (keep_folder or "." not in parts[-1]) else joined
@@ -110,8 +119,16 @@ def relative_root(path: str) -> str:
 
 
 def href(path: str) -> str:
-    """A site-relative path made safe to put in an href (CJK and spaces percent-encoded)."""
-    return quote(path, safe="/#?&=%:@!$'()*+,;~-._")
+    """A site-relative path made safe to put in an href (CJK, spaces, `#`, `?` and `%` percent-encoded).
+
+    A path is a file's name, not a URL: `a#b.png` and `100%.png` are files, not fragments or escapes.
+    """
+    return quote(path, safe="/&=:@!$'()*+,;~-._")
+
+
+def url_folder(path: str) -> str:
+    """The folder that relative URLs on the page at `path` start from ("a/b/" → "a/b/", "a/c.html" → "a/")."""
+    return path.rsplit("/", 1)[0] + "/" if "/" in path else ""
 
 
 def resolve_links(
@@ -128,25 +145,28 @@ def resolve_links(
     if LINK_OPEN not in html:
         return html
     source_dir = posixpath.dirname(note_source)
+    note_folder = url_folder(note_path)
     root = ROOT_MARK if page_path is None else relative_root(page_path)
 
     def replace(match: re.Match[str]) -> str:
         url = match.group(1)
         target, hash_mark, fragment = url.partition("#")
-        suffix = hash_mark + fragment
-        if not target:  # "#section": the note's own page
+        target, question_mark, query = target.partition("?")
+        suffix = question_mark + query + hash_mark + fragment
+        if not target:  # "#section" or "?v=2": the note's own page
             return suffix if page_path == note_path else root + href(note_path) + suffix
-        query = ""
-        if "?" in target:
-            target, _, query = target.partition("?")
-            query = "?" + query
-        source = posixpath.normpath(posixpath.join(source_dir, unquote(target)))
+        path = unquote(target)
+        source = posixpath.normpath(posixpath.join(source_dir, path))
         site_path = targets.get(source)
         if site_path is None:  # written relative to the page, Hexo style
-            site_path = posixpath.normpath(posixpath.join(note_path, unquote(target)))
-            if site_path.startswith("../") or site_path == "..":
+            site_path = posixpath.normpath(posixpath.join(note_folder, path))
+            if site_path.startswith(("../", "/")) or site_path == "..":
                 return url
-        return root + href(site_path) + query + suffix
+            if site_path == ".":
+                site_path = ""
+            elif path.endswith("/"):
+                site_path += "/"
+        return root + href(site_path) + suffix
 
     return MARKED_LINK.sub(replace, html)
 
