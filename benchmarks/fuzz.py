@@ -1,24 +1,32 @@
 """Fuzz the whole pipeline: random sites in, `build_site` out. Anything but a NotesSiteError is a crash.
 
-    python benchmarks/fuzz.py                           # 2,000 random sites
-    python benchmarks/fuzz.py --seconds 600             # ten minutes (stops at whichever limit comes first)
-    timeout 900 python benchmarks/fuzz.py --seconds 600 --iterations 1000000   # a long run, bounded
+    python benchmarks/fuzz.py                                      # 2,000 random sites (about 4 minutes)
+    python benchmarks/fuzz.py --iterations 100                     # a quick look
+    timeout 900 python benchmarks/fuzz.py --seconds 600 --iterations 1000000   # ten minutes, bounded
     python benchmarks/fuzz.py --seed 7 --start 1234 --iterations 1             # replay one crash alone
+
+Run it from the repository; it imports notes_site from the working tree. It stops at
+whichever of --iterations and --seconds comes first.
 
 Each site is a settings file (valid or not) and a few notes: random front matter (valid
 YAML, broken YAML, TOML, none, random bytes), random Markdown made of the fragments people
 really write (headings, nested lists, quotes, closed and unclosed fences, balanced and
 unbalanced `$`/`$$`, footnotes, tables, raw HTML, `<!-- more -->` anywhere), in UTF-8,
 UTF-8 with BOM, UTF-16 or a legacy encoding, with LF, CRLF or CR, beside assets with
-awkward names. Half the sites are built a second time after one note changed, to go
-through the incremental path too.
+awkward names. Most sites are built again after one note changed: incrementally, with
+--clean, with --strict, or patched live the way `serve` does it.
+
+Crashes are exceptions other than NotesSiteError, and also the bugs a build turns into
+messages so the other notes still build: an exception while parsing a note ("a bug in
+notes-site"), inside a template of the built-in theme (ThemeError) or while writing into
+the fuzz's own temporary folder (OutputError).
 
 Site i of a run comes from `random.Random(f"{seed}:{i}")`, so a crash replays alone with
 `--seed S --start i --iterations 1`. A crash prints the seed, the iteration, the traceback
 and the smallest set of files that still crashes, and saves them under
-`benchmarks/fuzz-crashes/<timestamp>/` (not tracked: delete it when done). Like the other
-benchmarks it never asserts: it prints what it found, and exits 1 when something crashed.
-The test suite runs a brief version (tests/test_properties.py).
+`benchmarks/fuzz-crashes/<timestamp>/` (not tracked by git: delete it when done). Like the
+other benchmarks it never asserts: it prints what it found, and exits 1 when something
+crashed. The test suite runs a brief version (tests/test_properties.py).
 """
 
 from __future__ import annotations
@@ -33,14 +41,16 @@ import tempfile
 import time
 import traceback
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # always fuzz the working tree
 
 from notes_site import notes  # noqa: E402
-from notes_site.build import BuildOptions, build_site  # noqa: E402
+from notes_site.build import BuildOptions, BuildSession, build_site  # noqa: E402
 from notes_site.errors import NotesSiteError, OutputError, ThemeError  # noqa: E402
+from notes_site.live import patch_notes  # noqa: E402
 
 CRASH_DIR = REPO / "benchmarks" / "fuzz-crashes"
 KEEP_PER_KIND = 3  # saved examples of one crash signature; the rest are only counted
@@ -105,8 +115,9 @@ notes.parse_note = recording_parse_note
 class SiteMaker:
     """One random site: `files` maps site-relative paths to bytes."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, tidy: bool = False) -> None:
         self.rng = rng
+        self.tidy = tidy  # a site without errors: the only kind `serve` patches live
         self.notes: list[str] = []
 
     def word(self) -> str:
@@ -203,12 +214,12 @@ class SiteMaker:
 
     def meta(self) -> dict:
         rng = self.rng
-        if rng.random() < 0.5:  # well typed, so the note gets past its front matter into Markdown and pages
+        if self.tidy or rng.random() < 0.5:  # well typed: the note gets past its front matter to its pages
             meta = {"title": self.inline(), "date": rng.choice(DATES[:3] + DATES[-5:])}
             optional = {
                 "tags": [self.word() for _ in range(rng.randint(0, 4))],
                 "categories": rng.choice([self.word(), [self.word(), self.word()], [[self.word()], [self.word()]]]),
-                "slug": self.word(),
+                "slug": f"{self.word()}-{rng.randrange(10**6)}",
                 "updated": rng.choice(DATES[:3]),
                 "draft": rng.random() < 0.2,
                 "description": self.inline(),
@@ -226,13 +237,13 @@ class SiteMaker:
         import yaml
 
         rng = self.rng
-        kind = rng.randrange(9)
+        kind = 0 if self.tidy else rng.randrange(9)
         meta = self.meta()
         if kind <= 3:
             text = yaml.safe_dump(meta, allow_unicode=rng.random() < 0.5, default_flow_style=rng.random() < 0.2)
             if kind == 3:  # broken on purpose
                 text = self.mutate(text)
-            return "---\n" + text + rng.choice(["---\n", "---\n", "...\n", "--- \n", ""])
+            return "---\n" + text + rng.choice(["---\n"] if self.tidy else ["---\n", "---\n", "...\n", "--- \n", ""])
         if kind == 4:
             lines = [f"{k} = {self.toml_value(v)}" for k, v in meta.items()]
             return "+++\n" + "\n".join(lines) + "\n" + rng.choice(["+++\n", "+++\n", ""])
@@ -267,7 +278,7 @@ class SiteMaker:
     def encode(self, text: str) -> bytes:
         rng = self.rng
         text = text.replace("\n", rng.choice(["\n", "\n", "\n", "\r\n", "\r"]))
-        choice = rng.randrange(10)
+        choice = rng.choice([0, 4]) if self.tidy else rng.randrange(10)
         if choice == 0:
             return text.encode("utf-8-sig", errors="replace")
         if choice == 1:
@@ -284,6 +295,8 @@ class SiteMaker:
 
     def note_bytes(self) -> bytes:
         rng = self.rng
+        if self.tidy:
+            return self.encode(self.front_matter() + self.markdown())
         if rng.random() < 0.05:
             return rng.randbytes(rng.randint(0, 2000))
         if rng.random() < 0.03:
@@ -301,7 +314,9 @@ class SiteMaker:
         )
         options = {
             "title": self.word(),
-            "permalink": rng.choice([permalink, ":year/:month/:day/:slug/", ":title.html", ":category/:name/"]),
+            "permalink": rng.choice(
+                ([] if self.tidy else [permalink]) + [":year/:month/:day/:slug/", ":title.html", "p/:category/:slug/"]
+            ),
             "unicode_slugs": rng.random() < 0.5,
             "excerpt": {"auto_length": rng.choice([0, 0, 1, 50, 300])},
             "timezone": rng.choice(["UTC", "Asia/Shanghai", "Pacific/Kiritimati", "Etc/GMT+12", "America/St_Johns"]),
@@ -314,7 +329,7 @@ class SiteMaker:
         }
         chosen = {key: options[key] for key in rng.sample(list(options), rng.randint(0, len(options)))}
         chosen = {key: value for key, value in chosen.items() if value is not None}
-        if rng.random() < 0.1:
+        if rng.random() < 0.1 and not self.tidy:
             chosen[rng.choice(["titel", "permalnk", "theme"])] = self.word()
         return yaml.safe_dump(chosen, allow_unicode=True).encode("utf-8")
 
@@ -324,17 +339,36 @@ class SiteMaker:
         for _ in range(rng.randint(1, 8)):
             folder = rng.choice(FOLDERS)
             name = rng.choice(NAMES) if rng.random() < 0.8 else self.word().replace("/", "_").replace("\0", "") or "n"
+            if self.tidy:
+                name = f"{name[:50]}-{len(paths)}"  # no two notes on one URL
             paths.append(f"content/{folder}{name}{rng.choice(['.md', '.md', '.markdown', '.MD'])}")
         self.notes = [p.removeprefix("content/").rsplit("/", 1)[-1] for p in paths]
         files = {path: self.note_bytes() for path in paths}
         for _ in range(rng.randint(0, 3)):
             folder = rng.choice(FOLDERS + ["bundle/", "note/"])
-            name = rng.choice(["img.png", "fig 1.png", "a%20b.png", "#x.png", "index.html", "archives/index.html"])
+            name = rng.choice(["img.png", "fig 1.png", "a%20b.png", "#x.png"] + ["index.html", "archives/index.html"])
+            if self.tidy and name.endswith(".html"):
+                continue
             files[f"content/{folder}{name}"] = rng.randbytes(16)
         settings = self.settings()
         if settings is not None:
             files["notes-site.yaml"] = settings
         return files
+
+
+def make_case(rng: random.Random) -> Case:
+    mode = rng.choice(["build", "build", "strict", "clean", "serve", "serve"])
+    maker = SiteMaker(rng, tidy=mode == "serve" and rng.random() < 0.7)
+    files = maker.site()
+    notes = [name for name in files if name.lower().endswith((".md", ".markdown"))]
+    edit = None
+    if notes and rng.random() < 0.6:
+        name = rng.choice(notes)
+        if mode == "serve" and rng.random() < 0.7:  # a new paragraph: the note keeps its place, `serve` patches it
+            edit = (name, files[name] + maker.encode("\n\n" + maker.markdown()))
+        else:
+            edit = (name, maker.note_bytes())
+    return Case(files, edit, mode, drafts=rng.random() < 0.3)
 
 
 def write_site(root: Path, files: dict[str, bytes]) -> None:
@@ -347,35 +381,62 @@ def write_site(root: Path, files: dict[str, bytes]) -> None:
             pass  # a name this file system refuses: the site simply lacks that file
 
 
-def build(files: dict[str, bytes], edit: tuple[str, bytes] | None, drafts: bool) -> None:
-    """Build the site (and again after `edit`); raises what build_site raises, NotesSiteError aside.
+@dataclass
+class Case:
+    """One fuzz case: a site, and what happens to it."""
 
-    A ThemeError or OutputError that wraps another exception is raised as that exception:
-    the fuzz uses the built-in theme and a folder of its own, so those are bugs too.
-    """
+    files: dict[str, bytes]
+    edit: tuple[str, bytes] | None  # a note rewritten after the first build
+    mode: str  # "build", "strict", "clean" (the second build with --clean) or "serve" (patched live)
+    drafts: bool
+
+    def without(self, name: str) -> Case:
+        edit = self.edit if self.edit and self.edit[0] != name else None
+        return Case({k: v for k, v in self.files.items() if k != name}, edit, self.mode, self.drafts)
+
+
+def build(case: Case) -> None:
+    """Build the site (and again after the edit); raises what the build raises, NotesSiteError aside."""
     with tempfile.TemporaryDirectory(prefix="notes-site-fuzz-") as folder:
         root = Path(folder)
         (root / "content").mkdir()
-        write_site(root, files)
-        for attempt in range(2 if edit else 1):
+        write_site(root, case.files)
+        options = BuildOptions(site_root=root, drafts=case.drafts, strict=case.mode == "strict")
+        session = None
+        if case.mode == "serve":
+            options.publish_with_errors = False  # as `serve` builds
+            session = BuildSession()
+        for attempt in range(2 if case.edit else 1):
             if attempt:
-                write_site(root, dict([edit]))
-            swallowed.clear()
+                write_site(root, dict([case.edit]))
+                options.clean = case.mode == "clean"
+                if session is not None and unwrapped(patch_notes, session, [root / case.edit[0]]):
+                    continue  # the edit was patched into the live site, as `serve` does
             try:
-                report = build_site(BuildOptions(site_root=root, drafts=drafts))
-            except (ThemeError, OutputError) as exc:
-                # With the built-in theme, in a fresh temporary folder, these only wrap our own bugs:
-                # an exception inside a template, or a file the build itself could not write.
-                if exc.__cause__ is not None and not isinstance(exc.__cause__, NotesSiteError):
-                    raise exc.__cause__ from exc
-                return
+                unwrapped(build_site, options, session)
             except NotesSiteError:
                 return
-            if swallowed:
-                raise swallowed[0]
-            bugs = [str(p) for p in report.problems if "bug in notes-site" in p.message + p.hint]
-            if bugs:
-                raise ReportedBug("; ".join(bugs))
+
+
+def unwrapped(function, *args):
+    """Call a build step; a bug it turned into a message is raised as the bug itself.
+
+    A ThemeError or OutputError that wraps another exception counts too: the fuzz uses the
+    built-in theme and a fresh folder of its own, so those only wrap bugs of notes-site.
+    """
+    swallowed.clear()
+    try:
+        report = function(*args)
+    except (ThemeError, OutputError) as exc:
+        if exc.__cause__ is not None and not isinstance(exc.__cause__, NotesSiteError):
+            raise exc.__cause__ from exc
+        raise
+    if swallowed:
+        raise swallowed[0]
+    bugs = [str(p) for p in (report.problems if report else []) if "bug in notes-site" in p.message + p.hint]
+    if bugs:
+        raise ReportedBug("; ".join(bugs))
+    return report
 
 
 def signature(exc: BaseException) -> str:
@@ -385,10 +446,10 @@ def signature(exc: BaseException) -> str:
     return f"{type(exc).__name__} at {where}"
 
 
-def run_case(files: dict[str, bytes], edit, drafts: bool) -> BaseException | None:
+def run_case(case: Case) -> BaseException | None:
     signal.alarm(BUILD_TIMEOUT)
     try:
-        build(files, edit, drafts)
+        build(case)
     except Exception as exc:  # noqa: BLE001 - everything that is not a NotesSiteError is the finding
         return exc
     finally:
@@ -396,17 +457,16 @@ def run_case(files: dict[str, bytes], edit, drafts: bool) -> BaseException | Non
     return None
 
 
-def shrink(files: dict[str, bytes], edit, drafts: bool, kind: str) -> dict[str, bytes]:
+def shrink(case: Case, kind: str) -> Case:
     """Drop files one at a time while the same crash still happens."""
-    for name in sorted(files, key=lambda n: -len(files[n])):
-        if len(files) == 1:
+    for name in sorted(case.files, key=lambda n: -len(case.files[n])):
+        if len(case.files) == 1:
             break
-        trial = {k: v for k, v in files.items() if k != name}
-        trial_edit = edit if edit and edit[0] in trial else None
-        found = run_case(trial, trial_edit, drafts)
+        trial = case.without(name)
+        found = run_case(trial)
         if found is not None and signature(found) == kind:
-            files, edit = trial, trial_edit
-    return files
+            case = trial
+    return case
 
 
 def show(data: bytes, limit: int = 600) -> str:
@@ -448,14 +508,9 @@ def main() -> int:
     for iteration in range(args.start, args.start + args.iterations):
         if args.seconds is not None and time.monotonic() - started > args.seconds:
             break
-        rng = random.Random(f"{seed}:{iteration}")
-        maker = SiteMaker(rng)
-        files = maker.site()
-        notes = [name for name in files if name.lower().endswith((".md", ".markdown"))]
-        edit = (rng.choice(notes), maker.note_bytes()) if notes and rng.random() < 0.5 else None
-        drafts = rng.random() < 0.3
+        case = make_case(random.Random(f"{seed}:{iteration}"))
         began = time.monotonic()
-        exc = run_case(files, edit, drafts)
+        exc = run_case(case)
         took = time.monotonic() - began
         if took > slowest:
             slowest, slowest_at = took, iteration
@@ -464,16 +519,17 @@ def main() -> int:
             kind = signature(exc)
             kinds[kind] += 1
             if kinds[kind] <= KEEP_PER_KIND:
-                smallest = shrink(files, edit, drafts, kind)
+                smallest = shrink(case, kind)
                 trace = "".join(traceback.format_exception(exc))
                 lines = [f"seed {seed}, iteration {iteration}: {kind}", trace, "files (after shrinking):"]
-                lines += [f"  {name}: {show(data)}" for name, data in smallest.items()]
-                if edit:
-                    lines.append(f"  then edited {edit[0]}: {show(edit[1])}")
+                lines += [f"  {name}: {show(data)}" for name, data in smallest.files.items()]
+                if smallest.edit:
+                    lines.append(f"  then, {smallest.mode} mode, edited {smallest.edit[0]}: {show(smallest.edit[1])}")
+                lines.append(f"  mode {smallest.mode}, drafts {smallest.drafts}")
                 lines.append(f"replay: python benchmarks/fuzz.py --seed {seed} --start {iteration} --iterations 1")
                 report = "\n".join(lines) + "\n"
                 print("\nCRASH " + report, flush=True)
-                save(CRASH_DIR / stamp / f"iteration-{iteration}", smallest, report)
+                save(CRASH_DIR / stamp / f"iteration-{iteration}", smallest.files, report)
             first_seen.setdefault(kind, iteration)
         if done % 100 == 0:
             print(f"{done} sites, {sum(kinds.values())} crashes, {time.monotonic() - started:.0f} s", flush=True)

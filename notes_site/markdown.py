@@ -28,9 +28,11 @@ MORE_MARKER = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.IGNORECASE)
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 # markdown-it stops nesting at 20 blocks and silently flattens the rest: a list 10 levels deep
 # lost its deeper items. A list level takes two, a quote level one; 256 keeps 100 levels of
-# either and needs about 550 Python frames (a quote level costs two), well under the limit.
-MAX_NESTING = 256
-SAFE_NESTING = 20  # markdown-it's own default, for a call stack already too deep for MAX_NESTING
+# either, in about 550 Python frames. Inline parsing keeps 20: there the limit multiplies the
+# cost of every `[` (a line of 100,000 `[` takes 1 s at 20 and 13 s at 256).
+BLOCK_NESTING = 256
+INLINE_NESTING = 20
+NESTING_KEY = "notes_site.block_nesting"  # in env: a lower block limit, for a call stack already deep
 
 
 @dataclass(frozen=True)
@@ -45,13 +47,15 @@ class MarkdownPipeline:
 
     def __init__(self, auto_excerpt_length: int = 0) -> None:
         self.auto_excerpt_length = auto_excerpt_length
-        md = MarkdownIt("commonmark", {"html": True, "typographer": False, "maxNesting": MAX_NESTING})
+        md = MarkdownIt("commonmark", {"html": True, "typographer": False})
         md.enable(["table", "strikethrough"])
         md.use(footnote_plugin)
         md.use(tasklists_plugin, label=True)
         md.use(deflist_plugin)
         md.use(dollarmath_plugin, allow_digits=False, double_inline=True)
         md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id)
+        md.core.ruler.before("block", "block_nesting", block_nesting)
+        md.core.ruler.before("inline", "inline_nesting", inline_nesting)
         md.core.ruler.push("mark_relative_links", mark_relative_links)
         md.add_render_rule("fence", render_fence)
         md.add_render_rule("code_block", render_code_block)
@@ -90,13 +94,18 @@ class MarkdownPipeline:
     def parse(self, text: str, env: dict) -> list[Token]:
         try:
             return self.md.parse(text, env)
-        except RecursionError:
+        except RecursionError:  # called from deep in a stack already: nest no deeper than markdown-it does
             env.clear()
-            self.md.options["maxNesting"] = SAFE_NESTING
-            try:
-                return self.md.parse(text, env)
-            finally:
-                self.md.options["maxNesting"] = MAX_NESTING
+            env[NESTING_KEY] = INLINE_NESTING
+            return self.md.parse(text, env)
+
+
+def block_nesting(state) -> None:
+    state.md.options["maxNesting"] = state.env.get(NESTING_KEY, BLOCK_NESTING)
+
+
+def inline_nesting(state) -> None:
+    state.md.options["maxNesting"] = INLINE_NESTING
 
 
 def top_level(tokens: list[Token]):
@@ -128,8 +137,10 @@ def find_more_marker(tokens: list[Token]) -> int | None:
         if token.type == "inline" and depth == 1 and "more" in token.content:
             if tokens[index - 1].type != "paragraph_open":
                 continue
+            depth = 0  # inside *emphasis* or a [link] the marker cannot cut: the tags would not close
             for pos, child in enumerate(token.children or []):
-                if child.type == "html_inline" and MORE_MARKER.match(child.content):
+                depth += child.nesting
+                if depth == 0 and child.type == "html_inline" and MORE_MARKER.match(child.content):
                     return split_paragraph(tokens, index, pos)
     return None
 

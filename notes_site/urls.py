@@ -23,19 +23,40 @@ PERMALINK_TOKEN = re.compile(r":[a-z_]+")
 ROOT_MARK = "\ue002"  # stands for "the way back to the site root" until a page is known
 # File systems cap a name at 255 bytes; a slug also gets ".html" and must stay readable in a URL.
 MAX_SLUG_BYTES = 150
+MAX_NAME_BYTES = 240  # one path segment, however the permalink puts slugs and text together
 
 
 @lru_cache(maxsize=65536)
 def make_slug(text: str, unicode_slugs: bool = False) -> str:
     """URL-safe slug; CJK is transliterated (多兴趣召回 → duo-xing-qu-zhao-hui) unless unicode_slugs."""
     slug = slugify(text, allow_unicode=unicode_slugs)
-    digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     if not slug:
-        return "n-" + digest
-    if len(slug.encode("utf-8")) > MAX_SLUG_BYTES:  # 80 CJK characters transliterate to 330
-        kept = slug.encode("utf-8")[: MAX_SLUG_BYTES - 9].decode("utf-8", "ignore").rstrip("-")
-        slug = f"{kept}-{digest}"  # the digest keeps two long names that start alike apart
-    return slug
+        return "n-" + digest_of(text)
+    return shorten(slug, MAX_SLUG_BYTES, text)  # 80 CJK characters transliterate to 330
+
+
+def shorten(name: str, limit: int, source: str) -> str:
+    """`name` cut to `limit` UTF-8 bytes, ending in a digest of `source` so two long names stay apart."""
+    data = name.encode("utf-8")
+    if len(data) <= limit:
+        return name
+    kept = data[: limit - 9].decode("utf-8", "ignore").rstrip("-")
+    return f"{kept}-{digest_of(source)}"
+
+
+def digest_of(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def fit_name(segment: str) -> str:
+    """A path segment short enough to be a file or folder name, its extension kept."""
+    if len(segment.encode("utf-8")) <= MAX_NAME_BYTES:
+        return segment
+    stem, dot, extension = segment.rpartition(".")
+    if not dot or not stem or len(extension) > 10:
+        stem, extension = segment, ""
+    suffix = "." + extension if extension else ""
+    return shorten(stem, MAX_NAME_BYTES - len(suffix.encode("utf-8")), segment) + suffix
 
 
 def file_stem_for_slug(source_rel: str) -> str:
@@ -78,7 +99,7 @@ def permalink_path(
         return dates.get(token, token)
 
     path = PERMALINK_TOKEN.sub(lambda m: value(m.group(0)), pattern)
-    return clean_path(path)
+    return clean_path("/".join(fit_name(segment) for segment in path.split("/")))
 
 
 def clean_path(path: str) -> str:

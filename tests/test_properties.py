@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from notes_site.build import BuildOptions, build_site
@@ -177,6 +177,8 @@ auto_pipeline = MarkdownPipeline(auto_excerpt_length=40)
 
 @SLOW
 @given(markdown(more_marker=True))
+@example("*0 <!-- more --> 0*\n")  # a marker inside emphasis cannot cut
+@example("[^1]\n[^1]: paper paper paper\n\n    more paper paper paper\n")  # nor can a length inside footnotes
 def test_excerpts_are_well_formed_html_on_their_own(text):
     for rendered in (pipeline.render(text), auto_pipeline.render(text)):
         for fragment in (rendered.excerpt_html, rendered.body_html):
@@ -268,8 +270,11 @@ def test_any_bytes_decode_to_text_or_say_why(data):
     assert "\r" not in text
 
 
+TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\x00"))  # a NUL byte means "not a text file"
+
+
 @FAST
-@given(st.text(st.characters(exclude_characters="\x00")), st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]))
+@given(TEXT, st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]))
 def test_utf8_and_utf16_text_reads_back_with_unix_newlines(text, encoding):
     expected = text.replace("\r\n", "\n").replace("\r", "\n")
     data = text.encode(encoding)
@@ -389,6 +394,7 @@ SEGMENTS = st.sampled_from(["a", "b c", "笔记", ".", "..", "", "x.md", "index.
 PATHS = st.lists(SEGMENTS, max_size=5).map("/".join)
 PERMALINK = st.lists(
     st.sampled_from([*PERMALINK_TOKENS, "/", "/", "-", "_", ".", "..", "post", "x.html"])
+    | st.sampled_from([":slug-:title", ":name:slug.html", ":category-:slug"])  # long slugs side by side
     | st.text("az09.-_", max_size=4),
     min_size=1,
     max_size=8,
@@ -409,7 +415,9 @@ def test_clean_paths_stay_inside_or_are_refused(path):
 
 
 @FAST
-@given(PERMALINK, ANY_TEXT, PATHS, st.lists(ANY_TEXT, max_size=3), st.datetimes(), st.booleans())
+@given(
+    PERMALINK, ANY_TEXT | LONG_TEXT, PATHS, st.lists(ANY_TEXT | LONG_TEXT, max_size=3), st.datetimes(), st.booleans()
+)
 def test_permalinks_never_leave_the_site(pattern, title, source, categories, posted, unicode_slugs):
     source = (source.strip("/") or "note") + ".md"
     try:
@@ -426,6 +434,7 @@ def test_permalinks_never_leave_the_site(pattern, title, source, categories, pos
         return
     assert_inside(path)
     assert_inside(output_file(path))
+    assert all(len(name.encode("utf-8")) <= 255 for name in output_file(path).split("/"))  # a file system's limit
 
 
 def url_dir(path: str) -> str:
