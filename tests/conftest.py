@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from notes_site.build import BuildOptions, BuildReport, build_site
+
+REPO = Path(__file__).resolve().parent.parent
+
 # Property tests explore the same examples on every run, so the suite is deterministic;
 # benchmarks/fuzz.py is where random exploration runs long.
 settings.register_profile("notes-site", derandomize=True, deadline=None)
 settings.load_profile("notes-site")
-
-from notes_site.build import BuildOptions, BuildReport, build_site
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass
