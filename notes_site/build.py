@@ -138,17 +138,16 @@ def build_site(options: BuildOptions, session: BuildSession | None = None) -> Bu
             options.progress("waiting for another build of this site to finish", 0, 0)
 
     with OutputLock(output, cache_dir_for(output) / "lock", on_wait=waiting):
-        return build_locked(options, session)
+        return build_locked(options, output, session)
 
 
-def build_locked(options: BuildOptions, session: BuildSession | None) -> BuildReport:
+def build_locked(options: BuildOptions, output: Path, session: BuildSession | None) -> BuildReport:
+    """The build itself, once the output is known to be safe and this build holds its lock."""
     started = time.perf_counter()
     site_root = options.site_root.resolve()
-    output = options.output_dir.resolve()
     report = BuildReport(output=output)
     clock = StageClock(report)
     config = load_config(site_root)
-    check_output_folder(site_root, output)
     remove_leftovers(output)
     theme = find_theme(config)
     strings = load_strings(theme, config.language)

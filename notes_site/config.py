@@ -10,7 +10,7 @@ import difflib
 import hashlib
 import re
 import zoneinfo
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -312,7 +312,3 @@ def type_word(name: str) -> str:
         "NoneType": "empty",
     }
     return " or ".join(words.get(n, n) for n in name.split(" or "))
-
-
-def setting_names() -> list[str]:
-    return [f.name for f in fields(SiteConfig) if f.name in SETTING_TYPES]

@@ -14,7 +14,15 @@ from notes_site.config import SiteConfig
 from notes_site.errors import Problem, error
 from notes_site.notes import Note
 from notes_site.sources import AssetFile
-from notes_site.urls import category_path, clean_path, make_slug, output_file, permalink_path, tag_path
+from notes_site.urls import (
+    category_path,
+    clean_path,
+    make_slug,
+    note_folder,
+    output_file,
+    permalink_path,
+    tag_path,
+)
 
 
 @dataclass(eq=False)
@@ -169,11 +177,7 @@ def collect_terms(config: SiteConfig, placed: list[PlacedNote]) -> tuple[dict, d
 
 
 def hidden_asset_filter(assets: tuple[AssetFile, ...], hidden_sources: tuple[str, ...]) -> tuple[AssetFile, ...]:
-    hidden_dirs = []
-    for source in hidden_sources:
-        folder, name = posixpath.split(source)
-        stem = name.rsplit(".", 1)[0]
-        hidden_dirs.append(folder if stem.lower() in ("index", "_index") and folder else posixpath.join(folder, stem))
+    hidden_dirs = [note_folder(source) for source in hidden_sources]
     if not hidden_dirs:
         return assets
     return tuple(a for a in assets if not any(a.rel.startswith(d + "/") for d in hidden_dirs))
@@ -181,14 +185,8 @@ def hidden_asset_filter(assets: tuple[AssetFile, ...], hidden_sources: tuple[str
 
 def place_assets(placed: list[PlacedNote], assets: tuple[AssetFile, ...]) -> list[PlacedAsset]:
     """Files in a note's bundle or asset folder go beside its page; other files keep their path."""
-    owner_dirs: dict[str, str] = {}  # content-relative folder -> site path of the owning note
-    for item in placed:
-        folder, name = posixpath.split(item.note.source)
-        stem = name.rsplit(".", 1)[0]
-        if stem.lower() in ("index", "_index") and folder:
-            owner_dirs[folder] = item.path
-        else:
-            owner_dirs[posixpath.join(folder, stem)] = item.path
+    # content-relative folder -> site path of the note that owns it
+    owner_dirs = {note_folder(item.note.source): item.path for item in placed}
     result = []
     for asset in assets:
         path = None

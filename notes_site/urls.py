@@ -59,22 +59,23 @@ def fit_name(segment: str) -> str:
     return shorten(stem, MAX_NAME_BYTES - len(suffix.encode("utf-8")), segment) + suffix
 
 
+def note_folder(source_rel: str) -> str:
+    """Where a note's own files live, which also names it: "a/x.md" → "a/x", a bundle "a/b/index.md" → "a/b"."""
+    folder, name = posixpath.split(source_rel)
+    stem = name.rsplit(".", 1)[0]
+    return folder if stem.lower() in ("index", "_index") and folder else posixpath.join(folder, stem)
+
+
 def file_stem_for_slug(source_rel: str) -> str:
     """The part of a note's path that names it: the file name, or the folder of an index.md bundle."""
-    parts = source_rel.split("/")
-    name = parts[-1].rsplit(".", 1)[0]
-    if name.lower() in ("index", "_index") and len(parts) > 1:
-        name = parts[-2]
-    return name
+    return note_folder(source_rel).rsplit("/", 1)[-1]
 
 
 def permalink_path(
     pattern: str, *, slug: str, source_rel: str, posted: datetime, category_slugs: tuple[str, ...], unicode_slugs: bool
 ) -> str:
     """The site-relative path of a note from the permalink pattern."""
-    stem_parts = source_rel.rsplit(".", 1)[0].split("/")
-    if stem_parts[-1].lower() in ("index", "_index") and len(stem_parts) > 1:
-        stem_parts = stem_parts[:-1]
+    stem_parts = note_folder(source_rel).split("/")
 
     def value(token: str) -> str:
         if token == ":slug":
