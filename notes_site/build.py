@@ -19,7 +19,7 @@ from notes_site import __version__
 from notes_site.cache import CACHE_VERSION, BuildCache, cache_dir_for, load_cache, save_cache
 from notes_site.config import SiteConfig, load_config
 from notes_site.errors import OutputError, Problem, error, warning
-from notes_site.notes import Note, ParsedNote, ParseSettings, parse_notes
+from notes_site.notes import Note, ParsedNote, ParseSettings, parse_notes, parse_settings
 from notes_site.pages import Page, PagePlanner, fingerprint, site_view
 from notes_site.render import Renderer, find_theme, load_strings, render_pages
 from notes_site.site import PlacedAsset, Site, assemble_site
@@ -432,10 +432,6 @@ def drop_output_clashes(pages: list[Page], assets: list[PlacedAsset], static_fil
 
 def strict(problem: Problem) -> Problem:
     return replace(problem, severity="error") if problem.severity == "warning" else problem
-
-
-def parse_settings(config: SiteConfig) -> ParseSettings:
-    return ParseSettings(config.timezone, config.unicode_slugs, config.excerpt.auto_length)
 
 
 def fill_missing_dates(notes: list[Note], site_root: Path, problems: list[Problem]) -> list[Note]:

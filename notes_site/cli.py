@@ -229,3 +229,39 @@ def init(folder: Path) -> None:
     click.echo("\nNext:")
     click.echo(f"  {where}notes-site serve     # preview at http://127.0.0.1:8000/ while you write")
     click.echo(f"  {where}notes-site build     # write the site into public/")
+
+
+@main.command()
+@site_option
+@click.option("--drafts", is_flag=True, help="Check notes with `draft: true` too.")
+@click.option("--verbose", is_flag=True, help="Show the Python error behind a failure.")
+def check(site_root: Path, drafts: bool, verbose: bool) -> None:
+    """Check the notes and their links without writing anything.
+
+    Runs the whole build in memory and reports, with file and line: front-matter
+    problems, broken wikilinks, links and images that lead to no file, notes
+    without a date, template errors, and notes that are likely about the same paper.
+    Exits with 1 when it finds anything, so it can guard a commit or a CI job.
+    """
+    from notes_site.check import check_site
+    from notes_site.errors import NotesSiteError
+
+    if not site_root.is_dir():
+        raise click.UsageError(f"the site folder {site_root} does not exist.")
+    try:
+        report = check_site(site_root, drafts=drafts)
+    except NotesSiteError as exc:
+        print_failure(exc, verbose)
+        sys.exit(exc.exit_code)
+    content = site_root / "content"
+    for problem in report.problems:
+        label = click.style(problem.severity, fg="red" if problem.severity == "error" else "yellow", bold=True)
+        click.echo(f"{label}: {problem}")
+    for duplicate in report.duplicates:
+        label = click.style("duplicate", fg="yellow", bold=True)
+        files = " and ".join(str(content / source) for source in duplicate.sources)
+        click.echo(f"{label}: {files} are likely notes on the same paper ({duplicate.reason}).")
+        click.echo("  Merge them into one note, or link one to the other and give them different `paper:` fields.")
+    click.echo(report.summary())
+    if not report.clean():
+        sys.exit(1)

@@ -36,6 +36,28 @@ class ExcerptSettings:
 
 
 @dataclass(frozen=True)
+class TocSettings:
+    min_headings: int = 3  # a note with fewer headings has no table of contents; 0 turns it off
+    max_depth: int = 3  # ## and ### (levels below the note's title)
+
+
+@dataclass(frozen=True)
+class ReadingTimeSettings:
+    show: bool = False  # word count and reading time in the meta line (NexT's symbols count)
+    words_per_minute: int = 275  # a CJK character counts as a word
+
+
+@dataclass(frozen=True)
+class PaperSettings:
+    authors_shown: int = 3  # more authors are shortened to "A, B, C et al."; 0 shows all
+
+
+@dataclass(frozen=True)
+class GraphSettings:
+    note_neighbourhood: bool = True  # each note page shows the notes it links with
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """The site's settings, with defaults for every key a user leaves out."""
 
@@ -55,6 +77,12 @@ class SiteConfig:
     date_format: str = "%Y-%m-%d"
     unicode_slugs: bool = False
     new_note_dir: str = ""  # where `notes-site new` puts notes, relative to content/
+    math: str = "mathml"  # typeset at build time; "katex" typesets in the browser (from a CDN)
+    toc: TocSettings = field(default_factory=TocSettings)
+    reading_time: ReadingTimeSettings = field(default_factory=ReadingTimeSettings)
+    papers: PaperSettings = field(default_factory=PaperSettings)
+    related_notes: int = 5  # how many related notes a note page lists; 0 turns the list off
+    graph: GraphSettings = field(default_factory=GraphSettings)
     fingerprint: str = ""  # hash of the settings file: any change rebuilds everything
 
     @property
@@ -89,8 +117,31 @@ SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
     "date_format": str,
     "unicode_slugs": bool,
     "new_note_dir": str,
+    "math": str,
+    "toc": dict,
+    "reading_time": dict,
+    "papers": dict,
+    "related_notes": int,
+    "graph": dict,
 }
-EXCERPT_KEYS = {"auto_length": int}
+# Settings that are groups of keys: the dataclass that holds them, and what each key must be.
+GROUPS: dict[str, tuple[type, dict[str, tuple[type, str]]]] = {
+    "excerpt": (ExcerptSettings, {"auto_length": (int, "a whole number of characters (0 turns it off)")}),
+    "toc": (
+        TocSettings,
+        {
+            "min_headings": (int, "a whole number of headings (0 turns the table of contents off)"),
+            "max_depth": (int, "a whole number of heading levels, from 1 to 5"),
+        },
+    ),
+    "reading_time": (
+        ReadingTimeSettings,
+        {"show": (bool, "true or false"), "words_per_minute": (int, "a whole number of words, at least 1")},
+    ),
+    "papers": (PaperSettings, {"authors_shown": (int, "a whole number of authors (0 shows all)")}),
+    "graph": (GraphSettings, {"note_neighbourhood": (bool, "true or false")}),
+}
+MATH_ENGINES = ("mathml", "katex")
 PERMALINK_TOKENS = (
     ":year",
     ":month",
@@ -108,12 +159,14 @@ PERMALINK_TOKENS = (
 
 
 def default_menu() -> tuple[MenuEntry, ...]:
-    """Home, Categories, Tags, Archives: titles are UI-string keys, translated by the theme."""
+    """Home, Categories, Tags, Archives, Papers, Graph: titles are UI-string keys, translated by the theme."""
     return (
         MenuEntry("home", ""),
         MenuEntry("categories", "categories/"),
         MenuEntry("tags", "tags/"),
         MenuEntry("archives", "archives/"),
+        MenuEntry("papers", "papers/"),
+        MenuEntry("graph", "graph/"),
     )
 
 
@@ -152,7 +205,9 @@ def load_config(site_root: Path) -> SiteConfig:
         raise ConfigError(f"{path} has {len(problems)} invalid setting(s).", tuple(problems))
     values = dict(data)
     values["menu"] = parse_menu(values["menu"]) if "menu" in values else default_menu()
-    values["excerpt"] = ExcerptSettings(**values.get("excerpt", {}))
+    for group, (holder, _keys) in GROUPS.items():
+        if group in values:
+            values[group] = holder(**values[group])
     if "base_url" in values and not values["base_url"].strip():
         values["base_url"] = "/"
     fingerprint = hashlib.sha256(raw_bytes).hexdigest()[:16]
@@ -236,11 +291,23 @@ def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]
                 f"`base_url: {data['base_url']}` is not an http(s) URL or a path.",
                 "Write it like https://me.github.io/notes/ or /notes/.",
             )
-    for key, value in data.get("excerpt", {}).items():
-        if key not in EXCERPT_KEYS:
-            report(key, f"unknown setting `excerpt.{key}`.", did_you_mean(str(key), EXCERPT_KEYS))
-        elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            report(key, f"`excerpt.{key}` must be a whole number of characters (0 turns it off).")
+    for group, (_holder, keys) in GROUPS.items():
+        for key, value in data.get(group, {}).items():
+            if key not in keys:
+                report(str(key), f"unknown setting `{group}.{key}`.", did_you_mean(str(key), keys))
+                continue
+            expected, meaning = keys[key]
+            wrong_type = not isinstance(value, expected) or (expected is int and isinstance(value, bool))
+            if wrong_type or not group_value_allowed(group, key, value):
+                report(key, f"`{group}.{key}` must be {meaning}.")
+    if data.get("math", "mathml") not in MATH_ENGINES:
+        report(
+            "math",
+            f"`math: {data['math']}` is not a way to typeset formulas.",
+            f"Use one of: {', '.join(MATH_ENGINES)}.",
+        )
+    if data.get("related_notes", 0) < 0:
+        report("related_notes", "`related_notes` must be 0 (no list) or more.")
     if ".." in data.get("new_note_dir", "").replace("\\", "/").split("/") or data.get("new_note_dir", "").startswith(
         "/"
     ):
@@ -251,6 +318,16 @@ def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]
         except ValueError as exc:
             report("menu", str(exc), "Write the menu as `Title: url` lines.")
     return problems
+
+
+def group_value_allowed(group: str, key: str, value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return True
+    if (group, key) == ("toc", "max_depth"):
+        return 1 <= value <= 5
+    if (group, key) == ("reading_time", "words_per_minute"):
+        return value >= 1
+    return value >= 0
 
 
 def check_permalink(pattern: str, path: Path, line: int | None) -> list[Problem]:

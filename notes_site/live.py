@@ -24,7 +24,9 @@ from notes_site.sources import NOTE_SUFFIXES, NoteFile
 from notes_site.urls import output_file
 from notes_site.write import PatchedOutput
 
-PLACEMENT_FIELDS = ("posted", "categories", "tags", "slug", "draft", "source")
+# What places a note in the site, or in other notes' pages (links, backlinks, related notes,
+# the map, the reading list, BibTeX keys): a change to any of them needs the full build.
+PLACEMENT_FIELDS = ("posted", "categories", "tags", "slug", "draft", "source", "title", "paper")
 
 
 def patch_notes(session: BuildSession, changed: list[Path]) -> BuildReport | None:
@@ -78,6 +80,8 @@ def patch_notes(session: BuildSession, changed: list[Path]) -> BuildReport | Non
 def keeps_its_place(notes: list, index: int, old: Note, new: Note) -> bool:
     """Same date, terms, slug and draft state, and still sorted between its neighbours."""
     if any(getattr(old, name) != getattr(new, name) for name in PLACEMENT_FIELDS):
+        return False
+    if old.link_targets() != new.link_targets():
         return False
     key = sort_key(new)
     before = notes[index - 1].note if index > 0 else None

@@ -2,15 +2,18 @@
 
 One `MarkdownPipeline` per process: building a MarkdownIt and its plugins costs more
 than rendering a note. Relative link targets are wrapped in private-use markers
-(`LINK_OPEN` … `LINK_CLOSE`) instead of being resolved here, so a note renders the
-same whatever the rest of the site looks like (and can be cached by its own hash);
-`links.resolve_links` turns them into real URLs for each page the HTML appears on.
+(`LINK_OPEN` … `LINK_CLOSE`), and wikilinks (`[[CLIP]]`) in `WIKI_OPEN` … `WIKI_CLOSE`,
+instead of being resolved here, so a note renders the same whatever the rest of the
+site looks like (and can be cached by its own hash); `urls.resolve_links` turns them
+into real URLs for each page the HTML appears on. What the site needs to know about a
+note's text (its wikilinks and links with their lines, headings, word count, formulas
+that could not be typeset) is gathered in the same pass.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from html import escape
 
@@ -24,6 +27,12 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 LINK_OPEN = "\ue000"
 LINK_CLOSE = "\ue001"
+WIKI_OPEN = "\ue003"  # \ue003 target#anchor \ue004 label \ue005 (\ue002 is urls.ROOT_MARK)
+WIKI_SPLIT = "\ue004"
+WIKI_CLOSE = "\ue005"
+MATH_ENGINES = ("mathml", "katex")
+CJK_CHAR = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+WORD = re.compile(rf"[{CJK_CHAR}]|[^\s{CJK_CHAR}]*[A-Za-z0-9][^\s{CJK_CHAR}]*")
 MORE_MARKER = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.IGNORECASE)
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 # markdown-it stops nesting at 20 blocks and silently flattens the rest: a list 10 levels deep
@@ -36,17 +45,55 @@ NESTING_KEY = "notes_site.block_nesting"  # in env: a lower block limit, for a c
 
 
 @dataclass(frozen=True)
+class WikiRef:
+    """A `[[target#anchor|label]]` as written; lines count from the first line of the text."""
+
+    target: str
+    anchor: str
+    line: int
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    """A relative link or image as written (`../vit.md`, `fig.png`), for backlinks and `check`."""
+
+    url: str
+    line: int
+    image: bool
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FormulaFailure:
+    line: int
+    tex: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class RenderedMarkdown:
     body_html: str  # the whole note, for its own page
     excerpt_html: str  # the part shown on listings (the whole note when there is no excerpt)
     has_more: bool  # the excerpt is shorter than the note
+    wikilinks: tuple[WikiRef, ...] = ()
+    links: tuple[LinkRef, ...] = ()
+    headings: tuple[Heading, ...] = ()
+    words: int = 0  # CJK characters count as words, like NexT's symbols count
+    formula_failures: tuple[FormulaFailure, ...] = ()
 
 
 class MarkdownPipeline:
     """Markdown text in, HTML (with link markers) out."""
 
-    def __init__(self, auto_excerpt_length: int = 0) -> None:
+    def __init__(self, auto_excerpt_length: int = 0, math: str = "mathml") -> None:
         self.auto_excerpt_length = auto_excerpt_length
+        self.math = math
         md = MarkdownIt("commonmark", {"html": True, "typographer": False})
         md.enable(["table", "strikethrough"])
         md.use(footnote_plugin)
@@ -56,7 +103,8 @@ class MarkdownPipeline:
         md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id)
         md.core.ruler.before("block", "block_nesting", block_nesting)
         md.core.ruler.before("inline", "inline_nesting", inline_nesting)
-        md.core.ruler.push("mark_relative_links", mark_relative_links)
+        md.inline.ruler.before("link", "wikilink", parse_wikilink)
+        md.core.ruler.push("collect_references", collect_references)
         md.add_render_rule("fence", render_fence)
         md.add_render_rule("code_block", render_code_block)
         md.add_render_rule("heading_open", render_heading_open)
@@ -66,13 +114,25 @@ class MarkdownPipeline:
         md.add_render_rule("math_inline_double", render_math_display_inline)
         md.add_render_rule("math_block", render_math_display)
         md.add_render_rule("math_block_label", render_math_display)
+        md.add_render_rule("wikilink", render_wikilink)
         # Wide tables scroll sideways; tabindex lets keyboard users scroll them too.
         md.add_render_rule("table_open", lambda *a: '<table tabindex="0">\n')
         self.md = md
 
     def render(self, text: str) -> RenderedMarkdown:
-        env: dict = {}
+        env: dict = {"math": self.math, "formula_failures": []}
         tokens = self.parse(text, env)
+        found = {
+            "wikilinks": tuple(env.get("wikilinks", ())),
+            "links": tuple(env.get("links", ())),
+            "headings": tuple(env.get("headings", ())),
+            "words": env.get("words", 0),
+        }
+        rendered = self.render_tokens(tokens, env)
+        failures = tuple(dict.fromkeys(env.get("formula_failures", ())))
+        return replace(rendered, **found, formula_failures=failures)
+
+    def render_tokens(self, tokens: list[Token], env: dict) -> RenderedMarkdown:
         cut = find_more_marker(tokens)
         renderer = self.md.renderer
         options = self.md.options
@@ -96,7 +156,7 @@ class MarkdownPipeline:
             return self.md.parse(text, env)
         except RecursionError:  # called from deep in a stack already: nest no deeper than markdown-it does
             env.clear()
-            env[NESTING_KEY] = INLINE_NESTING
+            env.update({"math": self.math, "formula_failures": [], NESTING_KEY: INLINE_NESTING})
             return self.md.parse(text, env)
 
 
@@ -198,21 +258,85 @@ def is_relative(url: str) -> bool:
     return bool(url) and not SCHEME.match(url) and not url.startswith(("/", LINK_OPEN))
 
 
-def mark_relative_links(state) -> None:
-    """Wrap relative hrefs and srcs in markers, to be resolved per page later."""
+def parse_wikilink(state, silent: bool) -> bool:
+    """`[[target]]`, `[[target|label]]`, `[[target#heading]]`, `[[#heading]]` (Obsidian's syntax).
+
+    In a table the `|` must be written `\\|`, as in Obsidian; the backslash is dropped here.
+    """
+    src, start = state.src, state.pos
+    if not src.startswith("[[", start):
+        return False
+    end = src.find("]]", start + 2)
+    inner = src[start + 2 : end] if end >= 0 else ""
+    if not inner.strip() or "\n" in inner or "[" in inner or "]" in inner:
+        return False
+    if not silent:
+        spec, _bar, label = inner.partition("|")
+        target, _hash, anchor = spec.rstrip("\\").partition("#")
+        token = state.push("wikilink", "", 0)
+        token.meta = {"target": target.strip(), "anchor": anchor.strip(), "label": label.strip()}
+        token.content = inner
+    state.pos = end + 2
+    return True
+
+
+def collect_references(state) -> None:
+    """Mark relative links for later resolution, and note what the site needs with its line.
+
+    Lines: a block knows its first line (`map`); inside it, each line break adds one.
+    """
+    env = state.env
+    wikilinks, links, headings = [], [], []
+    words = 0
+    line = 0
+    heading_level = 0
     for block in state.tokens:
+        if block.map:
+            line = block.map[0]
+        if block.type in ("fence", "code_block"):
+            words += count_words(block.content)
+        elif block.type == "heading_open":
+            heading_level = int(block.tag[1])
+            heading_id_value = block.attrs.get("id", "")
         if block.type != "inline" or not block.children:
             continue
+        at = line
         for token in block.children:
-            if token.type == "link_open":
-                attr = "href"
-            elif token.type == "image":
-                attr = "src"
-            else:
-                continue
-            url = token.attrs.get(attr)
-            if isinstance(url, str) and is_relative(url):
-                token.attrs[attr] = LINK_OPEN + url + LINK_CLOSE
+            kind = token.type
+            if kind in ("softbreak", "hardbreak"):
+                at += 1
+            elif kind in ("text", "code_inline"):
+                words += count_words(token.content)
+            elif kind == "wikilink":
+                wikilinks.append(WikiRef(token.meta["target"], token.meta["anchor"], at + 1))
+                words += count_words(token.meta["label"] or token.meta["target"])
+            elif kind in ("math_inline", "math_inline_double"):
+                token.meta["line"] = at + 1
+            elif kind in ("link_open", "image"):
+                attr = "href" if kind == "link_open" else "src"
+                url = token.attrs.get(attr)
+                if isinstance(url, str) and is_relative(url):
+                    links.append(LinkRef(url, at + 1, kind == "image"))
+                    token.attrs[attr] = LINK_OPEN + url + LINK_CLOSE
+        if heading_level:
+            text = "".join(c.content for c in block.children if c.type in ("text", "code_inline")).strip()
+            headings.append(Heading(heading_level, str(heading_id_value), text))
+            heading_level = 0
+    env["wikilinks"], env["links"], env["headings"], env["words"] = wikilinks, links, headings, words
+
+
+def count_words(text: str) -> int:
+    """Words of Latin script plus CJK characters, each of which reads like a word."""
+    return len(WORD.findall(text))
+
+
+def render_wikilink(self, tokens, idx, options, env) -> str:
+    """A marker holding the target and the label; `urls.resolve_links` makes it a link or broken text."""
+    meta = tokens[idx].meta
+    target, anchor = meta["target"], meta["anchor"]
+    label = meta["label"] or (f"{target} › {anchor}" if target and anchor else target or anchor)
+    spec = target + ("#" + anchor if anchor else "")
+    return WIKI_OPEN + escape(spec) + WIKI_SPLIT + escape(label, quote=False) + WIKI_CLOSE
 
 
 def render_heading_open(self, tokens, idx, options, env) -> str:
@@ -241,24 +365,55 @@ def render_footnote_ref(self, tokens, idx, options, env) -> str:
 
 
 def render_math_inline(self, tokens, idx, options, env) -> str:
-    return f'<span class="math inline">\\({escape(tokens[idx].content.strip(), quote=False)}\\)</span>'
+    token = tokens[idx]
+    tex = token.content.strip()
+    typeset = typeset_formula(tex, False, token.meta.get("line", 0), env)
+    if typeset is not None:
+        return f'<span class="math inline">{typeset}</span>'
+    return f'<span class="{tex_class("math inline", env)}">\\({escape(tex, quote=False)}\\)</span>'
 
 
 def render_math_display(self, tokens, idx, options, env) -> str:
     """A display formula; `$$ … $$ (label)` keeps its label, numbered at the right."""
     token = tokens[idx]
-    source = escape(token.content.strip(), quote=False)
+    tex = token.content.strip()
+    line = token.map[0] + 1 if token.map else 0
+    typeset = typeset_formula(tex, True, line, env)
+    shown = typeset if typeset is not None else f"\\[{escape(tex, quote=False)}\\]"
+    css = "math display" if typeset is not None else tex_class("math display", env)
     if token.type == "math_block_label" and token.info:
         label = escape(token.info.strip())
         id_attr = "" if env.get("excerpt") else f' id="eq-{heading_id(token.info)}"'
-        return f'<div class="math display"{id_attr}>\\[{source}\\]<span class="math-label">({label})</span></div>\n'
-    return f'<div class="math display">\\[{source}\\]</div>\n'
+        return f'<div class="{css}"{id_attr}>{shown}<span class="math-label">({label})</span></div>\n'
+    return f'<div class="{css}">{shown}</div>\n'
 
 
 def render_math_display_inline(self, tokens, idx, options, env) -> str:
     """`$$…$$` inside a paragraph: a display formula that must stay phrasing content."""
-    source = escape(tokens[idx].content.strip(), quote=False)
-    return f'<span class="math display">\\[{source}\\]</span>'
+    token = tokens[idx]
+    tex = token.content.strip()
+    typeset = typeset_formula(tex, True, token.meta.get("line", 0), env)
+    if typeset is not None:
+        return f'<span class="math display">{typeset}</span>'
+    return f'<span class="{tex_class("math display", env)}">\\[{escape(tex, quote=False)}\\]</span>'
+
+
+def typeset_formula(tex: str, display: bool, line: int, env: dict) -> str | None:
+    """MathML for the formula, or None: KaTeX typesets in the browser, or the TeX is kept as text."""
+    if env.get("math") != "mathml":
+        return None
+    from notes_site.formulas import FormulaError, tex_to_mathml
+
+    try:
+        return tex_to_mathml(tex, display)
+    except FormulaError as exc:
+        env.setdefault("formula_failures", []).append(FormulaFailure(line, tex, exc.reason))
+        return None
+
+
+def tex_class(css: str, env: dict) -> str:
+    """TeX kept as text: for KaTeX to find, or marked as a formula that failed."""
+    return css if env.get("math") != "mathml" else css + " math-error"
 
 
 def render_fence(self, tokens, idx, options, env) -> str:

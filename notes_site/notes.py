@@ -11,12 +11,13 @@ import difflib
 import re
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from notes_site.config import SiteConfig
 from notes_site.dates import DateError, describe, parse_date
 from notes_site.errors import Problem, error, warning
 from notes_site.frontmatter import (
@@ -30,7 +31,8 @@ from notes_site.frontmatter import (
     misplaced_front_matter,
     split_front_matter,
 )
-from notes_site.markdown import MarkdownPipeline
+from notes_site.markdown import Heading, LinkRef, MarkdownPipeline, WikiRef
+from notes_site.papers import Paper, read_paper
 from notes_site.sources import NoteFile, SourceFile
 from notes_site.urls import file_stem_for_slug, make_slug
 from notes_site.workers import PARSE_CHUNK, PARSE_MIN, map_chunks, worker_count
@@ -50,6 +52,7 @@ KNOWN_KEYS = {
     "draft",
     "slug",
     "description",
+    "paper",
 }
 MAX_NOTE_BYTES = 20 * 1024 * 1024  # Markdown takes about 1.3 s per MB: a bigger note is data, not a note
 
@@ -61,6 +64,11 @@ class ParseSettings:
     timezone: str
     unicode_slugs: bool
     auto_excerpt_length: int
+    math: str = "mathml"
+
+
+def parse_settings(config: SiteConfig) -> ParseSettings:
+    return ParseSettings(config.timezone, config.unicode_slugs, config.excerpt.auto_length, config.math)
 
 
 @dataclass(frozen=True)
@@ -79,10 +87,19 @@ class Note:
     excerpt_html: str
     has_more: bool
     extra: dict[str, Any] = field(default_factory=dict)
+    paper: Paper | None = None
+    wikilinks: tuple[WikiRef, ...] = ()  # lines count from the top of the file
+    links: tuple[LinkRef, ...] = ()
+    headings: tuple[Heading, ...] = ()
+    words: int = 0
 
     @property
     def category(self) -> Category | None:
         return self.categories[0] if self.categories else None
+
+    def link_targets(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Where the note's links lead, without their lines: what other notes' pages depend on."""
+        return tuple(w.target for w in self.wikilinks), tuple(link.url for link in self.links)
 
 
 @dataclass(frozen=True)
@@ -258,9 +275,24 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
     tags = fields.tags()
     draft = fields.flag("draft")
     description = fields.text("description") or ""
+    paper = None
+    if "paper" in meta:
+        paper, paper_problems = read_paper(meta["paper"], split.meta_text, source.path, (title or stem).strip())
+        fields.problems.extend(paper_problems)
     if any(p.severity == "error" for p in fields.problems):
         return ParsedNote(None, tuple(fields.problems))
     rendered = pipeline.render(split.body)
+    offset = split.body_line - 1  # lines in the rendered Markdown count from the body's first line
+    for failure in rendered.formula_failures:
+        fields.problems.append(
+            warning(
+                f"the formula `{shorten_tex(failure.tex)}` could not be typeset ({failure.reason}); "
+                "it is shown as TeX source.",
+                source.path,
+                failure.line + offset if failure.line else None,
+                "Check the formula, or set `math: katex` to typeset formulas in the browser instead.",
+            )
+        )
     extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
     if isinstance(meta.get("extra"), dict):  # Zola keeps theme settings in an [extra] table
         extra = {**meta["extra"], **extra}
@@ -279,8 +311,18 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         excerpt_html=rendered.excerpt_html,
         has_more=rendered.has_more,
         extra=extra,
+        paper=paper,
+        wikilinks=tuple(replace(w, line=w.line + offset) for w in rendered.wikilinks),
+        links=tuple(replace(link, line=link.line + offset) for link in rendered.links),
+        headings=rendered.headings,
+        words=rendered.words,
     )
     return ParsedNote(note, tuple(fields.problems))
+
+
+def shorten_tex(tex: str, limit: int = 60) -> str:
+    flat = " ".join(tex.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def check_keys(fields: FieldReader, split: SplitText) -> None:
@@ -373,15 +415,16 @@ def parse_notes(
     return results
 
 
-_pipelines: dict[int, MarkdownPipeline] = {}  # one per process and excerpt setting, built once
+_pipelines: dict[tuple[int, str], MarkdownPipeline] = {}  # one per process and settings, built once
 
 
 def parse_chunk(
     files: list[NoteFile], settings: ParseSettings, progress: Callable[[str, int, int], None] | None = None
 ) -> list[ParsedNote]:
-    pipeline = _pipelines.get(settings.auto_excerpt_length)
+    key = (settings.auto_excerpt_length, settings.math)
+    pipeline = _pipelines.get(key)
     if pipeline is None:
-        pipeline = _pipelines[settings.auto_excerpt_length] = MarkdownPipeline(settings.auto_excerpt_length)
+        pipeline = _pipelines[key] = MarkdownPipeline(settings.auto_excerpt_length, settings.math)
     results = []
     for done, file in enumerate(files, start=1):
         results.append(parse_file(file, settings, pipeline))

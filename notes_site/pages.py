@@ -15,11 +15,22 @@ from typing import Any
 
 from markupsafe import Markup
 
+from notes_site.bibtex import bibliography, bibtex_entry
 from notes_site.config import SiteConfig
 from notes_site.dates import format_date
-from notes_site.markdown import LINK_OPEN
+from notes_site.graph import (
+    GraphNode,
+    NoteGraph,
+    graph_legend,
+    group_class,
+    neighbourhood_svg,
+    note_graph,
+    site_map_svg,
+)
+from notes_site.markdown import WIKI_CLOSE, WIKI_OPEN, WIKI_SPLIT, Heading
+from notes_site.papers import short_authors
 from notes_site.site import PlacedNote, Site, Term
-from notes_site.urls import listing_path, localize, resolve_links
+from notes_site.urls import bib_path, has_markers, listing_path, localize, relative_root, resolve_links
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,8 @@ class SiteView:
     tag_count: int
     menu: tuple[MenuItem, ...]
     year: str  # the span of the notes' years for the footer: "2023–2024"
+    reading_time: bool = False  # show word counts and reading times
+    math: str = "mathml"  # "katex": pages load KaTeX to typeset formulas
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,36 @@ class TermLink:
 class NoteLink:
     title: str
     path: str
+
+
+@dataclass(frozen=True)
+class PaperView:
+    """What a note says about its paper, with the links a reader wants."""
+
+    title: str
+    authors: tuple[str, ...]
+    authors_short: str  # "A, B, C et al." past the `papers.authors_shown` setting
+    year: int | None
+    venue: str
+    arxiv: str
+    arxiv_abs: str
+    arxiv_pdf: str
+    doi: str
+    doi_url: str
+    url: str
+    code: str
+    aliases: tuple[str, ...]
+    status: str  # "", "to-read", "reading" or "read"
+    rating: int | None
+    citation_key: str
+    bib_path: str  # site path of the note's cite.bib
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    id: str
+    text: str
+    children: tuple[TocEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +113,9 @@ class NoteView:
     content: Markup
     description: str
     extra: dict[str, Any]  # front-matter keys notes-site does not know, for themes
+    paper: PaperView | None = None
+    words: int = 0  # CJK characters count as words
+    reading_minutes: int = 0
 
 
 @dataclass(frozen=True)
@@ -165,6 +211,8 @@ def site_view(site: Site, strings: dict[str, str]) -> SiteView:
         len(site.tags),
         menu,
         span,
+        config.reading_time.show,
+        config.math,
     )
 
 
@@ -200,6 +248,8 @@ class PagePlanner:
         # note source -> the pages that show it, each with what they show of it: "body" (its own
         # page), "excerpt" (listings) or only "meta" (title, dates, terms: neighbours, archive)
         self.dependents: dict[str, list[tuple[Page, str]]] = {}
+        self._by_source: dict[str, PlacedNote] | None = None
+        self._graph: NoteGraph | None = None
 
     def plan(self) -> list[Page]:
         pages: list[Page] = []
@@ -212,6 +262,9 @@ class PagePlanner:
         pages.append(self.terms_page("category", "categories/"))
         pages.append(self.terms_page("tag", "tags/"))
         pages.append(self.archive_page())
+        pages += self.paper_pages()
+        pages += self.bibtex_pages()
+        pages.append(self.graph_page())
         not_found = self.strings.get("not_found_title", "Page not found")
         pages.append(Page(PageInfo("404", "404.html", not_found, ""), "404.html", lambda: fingerprint("404"), dict))
         return pages
@@ -264,6 +317,9 @@ class PagePlanner:
             content=Markup(""),
             description=note.description,
             extra=note.extra,
+            paper=self.paper_view(item),
+            words=note.words,
+            reading_minutes=max(1, -(-note.words // self.config.reading_time.words_per_minute)),
         )
         meta = (
             view.title,
@@ -276,8 +332,34 @@ class PagePlanner:
             view.has_more,
             view.description,
             repr(view.extra),
+            view.paper,
+            view.words if self.config.reading_time.show else 0,  # shown on listings only when enabled
         )
         return NoteCard(view, fingerprint(meta), text_fingerprint(excerpt))
+
+    def paper_view(self, item: PlacedNote) -> PaperView | None:
+        paper = item.note.paper
+        if paper is None:
+            return None
+        return PaperView(
+            title=paper.title,
+            authors=paper.authors,
+            authors_short=short_authors(paper.authors, self.config.papers.authors_shown),
+            year=paper.year,
+            venue=paper.venue,
+            arxiv=paper.arxiv,
+            arxiv_abs=paper.arxiv_abs_url,
+            arxiv_pdf=paper.arxiv_pdf_url,
+            doi=paper.doi,
+            doi_url=paper.doi_url,
+            url=paper.url,
+            code=paper.code,
+            aliases=paper.aliases,
+            status=paper.status,
+            rating=paper.rating,
+            citation_key=self.site.citation_keys.get(item.note.source, ""),
+            bib_path=bib_path(item.path),
+        )
 
     def listed(self, item: PlacedNote, page_path: str) -> NoteView:
         """The note's view on a listing page (shared by every page at the same depth)."""
@@ -290,17 +372,38 @@ class PagePlanner:
         return view
 
     def link_fingerprint(self, item: PlacedNote) -> str:
-        """Where the note's relative links lead (they follow other notes' URLs)."""
-        if LINK_OPEN not in item.note.body_html:
+        """Where the note's relative links and wikilinks lead (they follow other notes' URLs)."""
+        if not has_markers(item.note.body_html):
             return ""
         return text_fingerprint(self.resolve(item, item.note.body_html, item.path))
 
     def resolve(self, item: PlacedNote, html: str, page_path: str | None) -> str:
-        if LINK_OPEN not in html:
+        if not has_markers(html):
             return html
         return resolve_links(
-            html, note_source=item.note.source, note_path=item.path, page_path=page_path, targets=self.site.link_targets
+            html,
+            note_source=item.note.source,
+            note_path=item.path,
+            page_path=page_path,
+            targets=self.site.link_targets,
+            wikilinks=self.site.links.wikilinks.get(item.note.source, {}),
         )
+
+    def note_links(self, item: PlacedNote) -> tuple[tuple[NoteLink, ...], tuple[NoteLink, ...]]:
+        """The notes linking to this one, and the notes related to it."""
+        source = item.note.source
+        backlinks = tuple(NoteLink(n.note.title, n.path) for n in self.site.links.backlinks.get(source, ()))
+        related = tuple(NoteLink(n.note.title, n.path) for n in self.site.links.related.get(source, ()))
+        return backlinks, related
+
+    def toc(self, headings: tuple[Heading, ...]) -> tuple[TocEntry, ...]:
+        """Nested entries for notes with enough headings (`toc` settings); empty otherwise."""
+        settings = self.config.toc
+        if not settings.min_headings or len(headings) < settings.min_headings:
+            return ()
+        top = min(h.level for h in headings)
+        shown = [h for h in headings if h.level < top + settings.max_depth]
+        return nest_headings(shown, 0, len(shown))[0]
 
     def note_pages(self) -> list[Page]:
         pages = []
@@ -320,6 +423,9 @@ class PagePlanner:
                     self.link_fingerprint(item),
                     neighbour(newer),
                     neighbour(older),
+                    item.note.headings,
+                    self.note_links(item),
+                    self.neighbourhood_fingerprint(item),
                 )
 
             def context(item=item, newer=newer, older=older) -> dict[str, Any]:
@@ -327,13 +433,156 @@ class PagePlanner:
                 view = replace(self.card(item).view, excerpt=Markup(""), content=Markup(body))
                 description = item.note.description or plain_excerpt(item.note.excerpt_html)
                 info = PageInfo("note", item.path, item.note.title, description)
-                return {"note": view, "newer": neighbour(newer), "older": neighbour(older), "page": info}
+                backlinks, related = self.note_links(item)
+                return {
+                    "note": view,
+                    "newer": neighbour(newer),
+                    "older": neighbour(older),
+                    "page": info,
+                    "toc": self.toc(item.note.headings),
+                    "backlinks": backlinks,
+                    "related": related,
+                    "neighbourhood": self.neighbourhood(item),
+                }
 
             info = PageInfo("note", item.path, item.note.title, "")
             page = Page(info, "note.html", sign, context, item.note.path)
             self.shows(page, [item], "body")
-            pages.append(self.shows(page, [n for n in (newer, older) if n is not None], "meta"))
+            shown = [n for n in (newer, older) if n is not None] + self.linked_notes(item)
+            pages.append(self.shows(page, shown, "meta"))
         return pages
+
+    def linked_notes(self, item: PlacedNote) -> list[PlacedNote]:
+        """Every other note whose title or place this note's page shows (backlinks, related, map)."""
+        links = self.site.links
+        source = item.note.source
+        by_source = self.by_source()
+        linked = [by_source[s] for s in links.outgoing.get(source, ()) if s in by_source]
+        return linked + list(links.backlinks.get(source, ())) + list(links.related.get(source, ()))
+
+    def by_source(self) -> dict[str, PlacedNote]:
+        if self._by_source is None:
+            self._by_source = {item.note.source: item for item in self.site.notes}
+        return self._by_source
+
+    def graph(self) -> NoteGraph:
+        """Every note, and the links between notes, once per plan."""
+        if self._graph is None:
+            nodes = [
+                GraphNode(
+                    item.note.source, item.note.title, item.path, item.note.category[0] if item.note.category else ""
+                )
+                for item in self.site.notes
+            ]
+            edges = [(source, target) for source, targets in self.site.links.outgoing.items() for target in targets]
+            self._graph = note_graph(nodes, edges)
+        return self._graph
+
+    def neighbourhood_fingerprint(self, item: PlacedNote) -> str:
+        if not self.config.graph.note_neighbourhood:
+            return ""
+        graph = self.graph()
+        near = [graph.by_key[item.note.source]] + [graph.by_key[k] for k in graph.neighbours[item.note.source]]
+        return fingerprint([(node, group_class(graph, node.group), len(graph.neighbours[node.key])) for node in near])
+
+    def neighbourhood(self, item: PlacedNote) -> Markup:
+        if not self.config.graph.note_neighbourhood:
+            return Markup("")
+        svg = neighbourhood_svg(self.graph(), item.note.source, root=relative_root(item.path))
+        return Markup(svg)
+
+    def graph_page(self) -> Page:
+        """/graph/: the map of every note, laid out only when a note or a link changed."""
+        title = self.strings.get("note_map", "Map of the notes")
+
+        def sign() -> str:
+            graph = self.graph()
+            return fingerprint("graph", graph.nodes, graph.edges)
+
+        def context() -> dict[str, Any]:
+            graph = self.graph()
+            description = self.strings.get("graph_intro", "").format(notes=len(graph.nodes), links=len(graph.edges))
+            svg = site_map_svg(graph, root="../", title=title, description=description)
+            return {
+                "svg": Markup(svg),
+                "legend": graph_legend(graph),
+                "node_count": len(graph.nodes),
+                "edge_count": len(graph.edges),
+            }
+
+        page = Page(PageInfo("graph", "graph/", title, self.config.description), "graph.html", sign, context)
+        return self.shows(page, self.site.notes, "meta")
+
+    def paper_pages(self) -> list[Page]:
+        """The reading list: one table (sortable, filterable) and views by year and by venue."""
+        papers = self.site.papers
+        title = self.strings.get("papers", "Papers")
+
+        def rows() -> list[PaperRow]:
+            return [self.paper_row(item) for item in papers]
+
+        def sign(view: str) -> Callable[[], str]:
+            return lambda: fingerprint("papers", view, [self.card(item).meta_fp for item in papers])
+
+        def context(view: str) -> Callable[[], dict[str, Any]]:
+            def make() -> dict[str, Any]:
+                table = rows()
+                if view == "year":
+                    groups = group_rows(table, lambda row: str(row.year or ""), newest_first=True)
+                elif view == "venue":
+                    groups = group_rows(table, lambda row: row.venue, newest_first=False)
+                else:
+                    groups = ()
+                return {"view": view, "papers": table, "groups": groups}
+
+            return make
+
+        pages = []
+        for view, path in (("table", "papers/"), ("year", "papers/by-year/"), ("venue", "papers/by-venue/")):
+            info = PageInfo("papers", path, title, self.config.description)
+            pages.append(self.shows(Page(info, "papers.html", sign(view), context(view)), papers, "meta"))
+        return pages
+
+    def paper_row(self, item: PlacedNote) -> PaperRow:
+        view = self.card(item).view
+        paper = view.paper
+        assert paper is not None
+        return PaperRow(
+            title=paper.title,
+            authors=", ".join(paper.authors),
+            authors_short=paper.authors_short,
+            year=paper.year,
+            venue=paper.venue,
+            status=paper.status,
+            rating=paper.rating,
+            note=NoteLink(view.title, view.path),
+            arxiv_abs=paper.arxiv_abs,
+            code=paper.code,
+            posted=view.posted,
+        )
+
+    def bibtex_pages(self) -> list[Page]:
+        """cite.bib beside every paper note's page, and papers.bib with all of them."""
+        pages = []
+        entries = []
+        for item in self.site.papers:
+            paper = item.note.paper
+            key = self.site.citation_keys[item.note.source]
+            entry = bibtex_entry(paper, key, self.absolute_url(item.path))
+            entries.append((key, entry))
+            path = bib_path(item.path)
+            info = PageInfo("bibtex", path, paper.title, "")
+            page = Page(info, "bibtex.bib", lambda entry=entry: fingerprint(entry), lambda e=entry: {"bibtex": e})
+            pages.append(self.shows(page, [item], "meta"))
+        text = bibliography(entries)
+        info = PageInfo("bibtex", "papers.bib", self.strings.get("papers", "Papers"), "")
+        pages.append(Page(info, "bibtex.bib", lambda: fingerprint(text), lambda: {"bibtex": text}))
+        return pages
+
+    def absolute_url(self, path: str) -> str | None:
+        """The page's full URL when `base_url` names a host, for BibTeX `url` fields; else None."""
+        base = self.config.base_url
+        return base.rstrip("/") + "/" + path if "://" in base else None
 
     def listing_pages(
         self, kind: str, base: str, template: str, notes: list[PlacedNote], term: TermView | None, title: str = ""
@@ -418,6 +667,54 @@ class PagePlanner:
         return self.shows(page, [item for _year, items in groups for item in items], "meta")
 
 
+@dataclass(frozen=True)
+class PaperRow:
+    """One line of the reading list."""
+
+    title: str
+    authors: str
+    authors_short: str
+    year: int | None
+    venue: str
+    status: str
+    rating: int | None
+    note: NoteLink
+    arxiv_abs: str
+    code: str
+    posted: datetime
+
+
+@dataclass(frozen=True)
+class RowGroup:
+    name: str  # a year or a venue; "" for papers without one
+    rows: tuple[PaperRow, ...]
+
+
+def group_rows(rows: list[PaperRow], key: Callable[[PaperRow], str], newest_first: bool) -> tuple[RowGroup, ...]:
+    """Rows grouped by year or venue; papers without one come last."""
+    groups: dict[str, list[PaperRow]] = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row)
+    named = sorted((name for name in groups if name), key=str.lower, reverse=newest_first)
+    order = named + ([""] if "" in groups else [])
+    return tuple(RowGroup(name, tuple(sorted(groups[name], key=lambda r: r.title.lower()))) for name in order)
+
+
+def nest_headings(headings: list[Heading], start: int, end: int) -> tuple[tuple[TocEntry, ...], int]:
+    """Headings as a tree: each heading holds the deeper ones that follow it."""
+    entries = []
+    index = start
+    while index < end:
+        heading = headings[index]
+        deeper = index + 1
+        while deeper < end and headings[deeper].level > heading.level:
+            deeper += 1
+        children, _ = nest_headings(headings, index + 1, deeper)
+        entries.append(TocEntry(heading.id, heading.text, children))
+        index = deeper
+    return tuple(entries), index
+
+
 def neighbour(item: PlacedNote | None) -> NoteLink | None:
     return NoteLink(item.note.title, item.path) if item is not None else None
 
@@ -454,6 +751,8 @@ def plain_excerpt(html: str, limit: int = 160) -> str:
     import re
     from html import unescape
 
+    html = re.sub(f"{WIKI_OPEN}[^{WIKI_SPLIT}]*{WIKI_SPLIT}", "", html).replace(WIKI_CLOSE, "")
+    html = re.sub(r"<annotation\b.*?</annotation>", "", html, flags=re.DOTALL)  # MathML's TeX source
     text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
     text = text.replace("\ue000", "").replace("\ue001", "")
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -20,7 +20,7 @@ import yaml
 from notes_site.config import CONFIG_FILE, SiteConfig, did_you_mean, load_config
 from notes_site.errors import NotesSiteError, OutputError, ThemeError, UsageError
 from notes_site.markdown import MarkdownPipeline
-from notes_site.notes import ParseSettings, parse_note
+from notes_site.notes import parse_note, parse_settings
 from notes_site.render import find_theme
 from notes_site.sources import SourceFile
 from notes_site.urls import make_slug
@@ -251,8 +251,8 @@ def check_rendered(text: str, scaffold: Path, target: Path, config: SiteConfig) 
     source = SourceFile(
         path=target, rel=target.relative_to(config.content_dir).as_posix(), data=text.encode("utf-8"), mtime=0.0
     )
-    settings = ParseSettings(config.timezone, config.unicode_slugs, config.excerpt.auto_length)
-    result = parse_note(source, settings, MarkdownPipeline(settings.auto_excerpt_length))
+    settings = parse_settings(config)
+    result = parse_note(source, settings, MarkdownPipeline(settings.auto_excerpt_length, settings.math))
     errors = [p for p in result.problems if p.severity == "error"]
     if errors:
         problems = tuple(replace(p, path=None, message=f"line {p.line} of the new note: {p.message}") for p in errors)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
+from notes_site.bibtex import BibSource, assign_keys
 from notes_site.config import SiteConfig
 from notes_site.errors import Problem, error
+from notes_site.links import SiteLinks, link_notes
 from notes_site.notes import Note
 from notes_site.sources import AssetFile
 from notes_site.urls import (
@@ -72,6 +74,9 @@ class Site:
     assets: list[PlacedAsset]
     link_targets: dict[str, str]  # content-relative source path -> site path (notes and assets)
     years: list[tuple[int, list[PlacedNote]]]  # newest year first
+    links: SiteLinks = field(default_factory=SiteLinks)
+    papers: list[PlacedNote] = field(default_factory=list)  # notes about a paper, newest first
+    citation_keys: dict[str, str] = field(default_factory=dict)  # note source -> BibTeX key
 
     def category_of(self, note: Note) -> Term | None:
         if not note.category:
@@ -144,7 +149,25 @@ def assemble_site(
     years: dict[int, list[PlacedNote]] = {}
     for item in placed:
         years.setdefault(item.note.posted.astimezone(zone).year, []).append(item)
-    site = Site(config, placed, categories, tags, placed_assets, link_targets, sorted(years.items(), reverse=True))
+    links = link_notes(placed, link_targets, config.related_notes)
+    problems.extend(links.problems)
+    papers = [item for item in placed if item.note.paper is not None]
+    citation_keys, key_problems = assign_keys(
+        [BibSource(item.note.source, item.note.path, item.note.paper, item.note.posted) for item in papers]
+    )
+    problems.extend(key_problems)
+    site = Site(
+        config,
+        placed,
+        categories,
+        tags,
+        placed_assets,
+        link_targets,
+        sorted(years.items(), reverse=True),
+        links,
+        papers,
+        citation_keys,
+    )
     return site, problems
 
 

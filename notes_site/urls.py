@@ -12,13 +12,15 @@ import posixpath
 import re
 from datetime import datetime
 from functools import lru_cache
+from html import unescape as html_unescape
 from urllib.parse import quote, unquote
 
 from slugify import slugify
 
-from notes_site.markdown import LINK_CLOSE, LINK_OPEN
+from notes_site.markdown import LINK_CLOSE, LINK_OPEN, WIKI_CLOSE, WIKI_OPEN, WIKI_SPLIT, heading_id
 
 MARKED_LINK = re.compile(LINK_OPEN + "([^" + LINK_CLOSE + "]*)" + LINK_CLOSE)
+MARKED_WIKILINK = re.compile(f"{WIKI_OPEN}([^{WIKI_SPLIT}]*){WIKI_SPLIT}([^{WIKI_CLOSE}]*){WIKI_CLOSE}")
 PERMALINK_TOKEN = re.compile(r":[a-z_]+")
 ROOT_MARK = "\ue002"  # stands for "the way back to the site root" until a page is known
 # File systems cap a name at 255 bytes; a slug also gets ".html" and must stay readable in a URL.
@@ -134,6 +136,13 @@ def tag_path(slug: str) -> str:
     return f"tags/{slug}/"
 
 
+def bib_path(note_path: str) -> str:
+    """The note's cite.bib sits beside its page: "2021/03/01/clip/cite.bib"; "notes/clip.html" gets "notes/clip.bib"."""
+    if note_path == "" or note_path.endswith("/"):
+        return note_path + "cite.bib"
+    return note_path.rsplit(".", 1)[0] + ".bib" if "." in note_path.rsplit("/", 1)[-1] else note_path + ".bib"
+
+
 def relative_root(path: str) -> str:
     """From the page at `path` back to the site root: "./", "../", "../../"…"""
     depth = path.count("/")
@@ -153,18 +162,30 @@ def url_folder(path: str) -> str:
     return path.rsplit("/", 1)[0] + "/" if "/" in path else ""
 
 
+def has_markers(html: str) -> bool:
+    return LINK_OPEN in html or WIKI_OPEN in html
+
+
 def resolve_links(
-    html: str, *, note_source: str, note_path: str, page_path: str | None, targets: dict[str, str]
+    html: str,
+    *,
+    note_source: str,
+    note_path: str,
+    page_path: str | None,
+    targets: dict[str, str],
+    wikilinks: dict[str, str] | None = None,
 ) -> str:
-    """Turn the note's marked relative links into URLs that work on the page at `page_path`.
+    """Turn the note's marked relative links and wikilinks into URLs that work on the page at `page_path`.
 
     `targets` maps content-relative source paths (notes and assets) to their site paths.
     A link to another note's file becomes a link to its page; a link to a file next to
     the note becomes a link to its copy; anything else stays relative to the note's page.
+    `wikilinks` maps each wikilink target the note writes to the site path of the note it
+    names; a target missing there renders as visibly broken text, never a dead link.
     With `page_path=None` the links start with ROOT_MARK, for `localize` to fill in once
     per page: the same excerpt then serves every listing page cheaply.
     """
-    if LINK_OPEN not in html:
+    if not has_markers(html):
         return html
     source_dir = posixpath.dirname(note_source)
     note_folder = url_folder(note_path)
@@ -177,20 +198,46 @@ def resolve_links(
         suffix = question_mark + query + hash_mark + fragment
         if not target:  # "#section" or "?v=2": the note's own page
             return suffix if page_path == note_path else root + href(note_path) + suffix
-        path = unquote(target)
-        source = posixpath.normpath(posixpath.join(source_dir, path))
-        site_path = targets.get(source)
-        if site_path is None:  # written relative to the page, Hexo style
-            site_path = posixpath.normpath(posixpath.join(note_folder, path))
-            if site_path.startswith(("../", "/")) or site_path == "..":
-                return url
-            if site_path == ".":
-                site_path = ""
-            elif path.endswith("/"):
-                site_path += "/"
-        return root + href(site_path) + suffix
+        site_path = link_site_path(unquote(target), source_dir, note_folder, targets)
+        return url if site_path is None else root + href(site_path) + suffix
 
-    return MARKED_LINK.sub(replace, html)
+    def replace_wikilink(match: re.Match[str]) -> str:
+        spec, label = html_unescape(match.group(1)), match.group(2)
+        target, _hash, anchor = spec.partition("#")
+        fragment = "#" + quote(heading_id(anchor), safe="") if anchor else ""
+        if not target:
+            site_path = note_path
+        else:
+            site_path = (wikilinks or {}).get(target)
+            if site_path is None:
+                return f'<span class="wikilink wikilink-broken">{label}</span>'
+        if site_path == page_path:
+            return f'<a class="wikilink" href="{fragment or "#"}">{label}</a>'
+        return f'<a class="wikilink" href="{root}{href(site_path)}{fragment}">{label}</a>'
+
+    if LINK_OPEN in html:
+        html = MARKED_LINK.sub(replace, html)
+    if WIKI_OPEN in html:
+        html = MARKED_WIKILINK.sub(replace_wikilink, html)
+    return html
+
+
+def link_site_path(path: str, source_dir: str, note_folder: str, targets: dict[str, str]) -> str | None:
+    """The site path a relative link leads to (None when it climbs out of the site).
+
+    Relative to the Markdown file first (a link to `../vit.md` or `fig.png` as an editor
+    previews it), else relative to the note's page (Hexo style).
+    """
+    source = posixpath.normpath(posixpath.join(source_dir, path))
+    site_path = targets.get(source)
+    if site_path is not None:
+        return site_path
+    site_path = posixpath.normpath(posixpath.join(note_folder, path))
+    if site_path.startswith(("../", "/")) or site_path == "..":
+        return None
+    if site_path == ".":
+        return ""
+    return site_path + "/" if path.endswith("/") else site_path
 
 
 def localize(html: str, page_path: str) -> str:

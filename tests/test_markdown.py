@@ -57,9 +57,27 @@ def test_heading_anchors_are_stable_and_keep_cjk():
     assert '<h2 id="方法-1">' in out
 
 
-def test_math_survives_untouched():
-    source = r"Inline $\mathcal{L}_{\text{InfoNCE}} = -\log x_i^2$ and" + "\n\n$$\n\\sum_{i=1}^{N} a_i \\\\ b_*\n$$\n"
-    out = html(source)
+MATH_SOURCE = r"Inline $\mathcal{L}_{\text{InfoNCE}} = -\log x_i^2$ and" + "\n\n$$\n\\sum_{i=1}^{N} a_i \\\\ b_*\n$$\n"
+
+
+def test_math_is_typeset_to_mathml_at_build_time_with_the_tex_kept():
+    rendered = pipeline.render(MATH_SOURCE)
+    out = rendered.body_html
+    assert out.count("<math ") == 2 and 'display="block"' in out
+    assert "<msub>" in out and "<munderover>" in out  # the subscript and the sum's limits
+    assert '<annotation encoding="application/x-tex">\\mathcal{L}_{\\text{InfoNCE}} = -\\log x_i^2</annotation>' in out
+    assert rendered.formula_failures == () and "<em>" not in out
+
+
+def test_a_formula_that_cannot_be_typeset_stays_readable_and_is_reported_with_its_line():
+    rendered = pipeline.render("Intro.\n\nThe loss $\\frac{a}{$ and $\\notacommand x$.\n")
+    assert "math-error" in rendered.body_html and "\\(\\notacommand x\\)" in rendered.body_html
+    assert [(f.line, f.tex) for f in rendered.formula_failures] == [(3, "\\frac{a}{"), (3, "\\notacommand x")]
+    assert "unknown command \\notacommand" in rendered.formula_failures[1].reason
+
+
+def test_with_katex_math_survives_untouched_for_the_browser():
+    out = MarkdownPipeline(math="katex").render(MATH_SOURCE).body_html
     assert r"\(\mathcal{L}_{\text{InfoNCE}} = -\log x_i^2\)" in out
     assert "\\[\\sum_{i=1}^{N} a_i \\\\ b_*\\]" in out
     assert "<em>" not in out

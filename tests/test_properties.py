@@ -171,8 +171,9 @@ def words(fragment: str) -> list[str]:
     return "".join(parse_html(fragment).text).split()
 
 
-pipeline = MarkdownPipeline()
-auto_pipeline = MarkdownPipeline(auto_excerpt_length=40)
+# TeX kept as text, so the words of a formula can be compared with markdown-it's own rendering.
+pipeline = MarkdownPipeline(math="katex")
+auto_pipeline = MarkdownPipeline(auto_excerpt_length=40, math="katex")
 
 
 @SLOW

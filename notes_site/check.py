@@ -1,0 +1,134 @@
+"""`notes-site check`: the whole pipeline without writing, and what only a careful reader would notice.
+
+Everything `build` reports (front matter, broken wikilinks, notes without a date,
+template errors: every page is rendered and thrown away), plus links and images that
+lead to no file, and notes that are likely about the same paper. Nothing is written,
+not even the build cache (it is read when present, to skip parsing unchanged notes).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from notes_site.build import drop_output_clashes, fill_missing_dates, load_notes, place_and_plan
+from notes_site.cache import BuildCache, cache_dir_for, load_cache
+from notes_site.config import load_config
+from notes_site.errors import Problem, ThemeError, error, warning
+from notes_site.notes import parse_settings
+from notes_site.pages import site_view
+from notes_site.papers import Duplicate, PaperCandidate, find_duplicates
+from notes_site.render import Renderer, find_theme, load_strings
+from notes_site.site import Site
+from notes_site.sources import scan_content
+from notes_site.urls import link_site_path, output_file, url_folder
+
+
+@dataclass
+class CheckReport:
+    notes: int = 0
+    pages: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def clean(self) -> bool:
+        return not self.problems and not self.duplicates
+
+    def summary(self) -> str:
+        return (
+            f"Checked {self.notes} notes and {self.pages} pages: {len(self.errors)} error(s), "
+            f"{len(self.warnings)} warning(s), {len(self.duplicates)} likely duplicate(s)."
+        )
+
+
+def check_site(site_root: Path, output: Path | None = None, drafts: bool = False) -> CheckReport:
+    """Check the site at `site_root`; raises NotesSiteError for settings or theme problems, like build."""
+    from notes_site.build import BuildReport
+
+    report = CheckReport()
+    config = load_config(site_root)
+    theme = find_theme(config)
+    strings = load_strings(theme, config.language)
+    tree = scan_content(config.content_dir)
+    report.notes = len(tree.notes)
+    report.problems.extend(tree.problems)
+    cache_dir = cache_dir_for((output or site_root / "public").resolve())
+    cache, _problem = load_cache(cache_dir) if cache_dir.is_dir() else (BuildCache(folder=cache_dir), "")
+    build_report = BuildReport()
+    parsed = load_notes(tree.notes, parse_settings(config), cache, None, build_report)
+    notes = []
+    for result in parsed.values():
+        report.problems.extend(result.problems)
+        if result.note is not None:
+            notes.append(result.note)
+    notes = fill_missing_dates(notes, site_root, report.problems)
+    if not drafts:
+        notes = [note for note in notes if not note.draft]
+    site, _planner, pages = place_and_plan(config, strings, notes, tree, build_report)
+    report.problems.extend(build_report.problems)
+    static_files = theme.static_files()
+    assets, clashes = drop_output_clashes(pages, site.assets, static_files)
+    report.problems.extend(clashes)
+    report.pages = len(pages)
+    renderer = Renderer(config, theme, strings, site_view(site, strings))
+    for page in pages:
+        try:
+            renderer.render(page)
+        except ThemeError as exc:
+            report.problems.append(error(str(exc)))
+            break  # one broken template fails every page that uses it: once is enough
+    outputs = {output_file(page.path) for page in pages} | set(static_files) | {asset.path for asset in assets}
+    report.problems.extend(missing_link_targets(site, outputs))
+    report.duplicates = find_duplicates(
+        [PaperCandidate(item.note.source, item.note.title, item.note.paper) for item in site.notes]
+    )
+    return report
+
+
+def missing_link_targets(site: Site, outputs: set[str]) -> list[Problem]:
+    """Relative links and images of every note that lead to no page and no file of the site."""
+    problems = []
+    for item in site.notes:
+        note = item.note
+        source_dir = posixpath.dirname(note.source)
+        folder = url_folder(item.path)
+        for link in note.links:
+            target = unquote(link.url.partition("#")[0].partition("?")[0])
+            if not target:
+                continue
+            site_path = link_site_path(target, source_dir, folder, site.link_targets)
+            what = "image" if link.image else "link"
+            if site_path is None:
+                problems.append(
+                    warning(
+                        f"the {what} `{link.url}` climbs out of the site, so it leads nowhere once published.",
+                        note.path,
+                        link.line,
+                        "Put the file inside content/ and link to it from there.",
+                    )
+                )
+            elif not leads_somewhere(site_path, outputs):
+                problems.append(
+                    warning(
+                        f"the {what} `{link.url}` leads to no file or page of the site.",
+                        note.path,
+                        link.line,
+                        "Check the name (letter case counts), or put the file next to the note in content/.",
+                    )
+                )
+    return problems
+
+
+def leads_somewhere(site_path: str, outputs: set[str]) -> bool:
+    candidates = (site_path, output_file(site_path), site_path.rstrip("/") + "/index.html")
+    return any(candidate in outputs for candidate in candidates)

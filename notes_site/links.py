@@ -1,0 +1,199 @@
+"""Links between notes: what a wikilink names, the link graph, backlinks and related notes.
+
+Computed once per build from the placed notes (no I/O): a note's own parse never
+depends on other notes, so renaming CLIP changes the links to it here, not the
+cached parse of every note that mentions it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from notes_site.errors import Problem, warning
+from notes_site.markdown import heading_id
+from notes_site.sources import NOTE_SUFFIXES
+from notes_site.urls import link_site_path, output_file, url_folder
+
+if TYPE_CHECKING:
+    from notes_site.site import PlacedNote
+
+# How far along a tag's (or author's) list of notes, in site order, related notes are looked
+# for: a tag on 2,000 notes would otherwise make finding related notes quadratic.
+RELATED_WINDOW = 25
+
+
+@dataclass
+class SiteLinks:
+    wikilinks: dict[str, dict[str, str]] = field(default_factory=dict)  # source -> {target as written: site path}
+    outgoing: dict[str, tuple[str, ...]] = field(default_factory=dict)  # source -> sources it links to
+    backlinks: dict[str, list[PlacedNote]] = field(default_factory=dict)  # source -> notes linking to it
+    related: dict[str, list[PlacedNote]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def name_key(text: str) -> str:
+    """Names compare without case and with spaces collapsed: `[[attention is all you need]]`."""
+    return " ".join(text.casefold().split())
+
+
+class WikiIndex:
+    """The names a note answers to, in three tiers; the first tier with a match decides.
+
+    1. its title; 2. its file name (with or without folders) or slug; 3. its paper's
+    title and aliases. So `[[CLIP]]` finds the note titled CLIP before a note whose
+    paper is also known as CLIP, and two notes on one tier make the link ambiguous.
+    """
+
+    def __init__(self, placed: list[PlacedNote]) -> None:
+        self.tiers: list[dict[str, list[PlacedNote]]] = [{}, {}, {}]
+        for item in placed:
+            note = item.note
+            self.add(0, note.title, item)
+            source = note.source
+            stem = source.rsplit(".", 1)[0] if source.lower().endswith(NOTE_SUFFIXES) else source
+            for name in (stem, posixpath.basename(stem), note.slug):
+                self.add(1, name, item)
+            if stem.endswith("/index"):  # a bundle: posts/clip/index.md answers to "clip"
+                self.add(1, posixpath.basename(stem[: -len("/index")]), item)
+            if note.paper is not None:
+                for name in (note.paper.title, *note.paper.aliases):
+                    self.add(2, name, item)
+
+    def add(self, tier: int, name: str, item: PlacedNote) -> None:
+        key = name_key(name)
+        if not key:
+            return
+        found = self.tiers[tier].setdefault(key, [])
+        if item not in found:
+            found.append(item)
+
+    def find(self, target: str) -> list[PlacedNote]:
+        key = name_key(unquote(target))
+        if key.endswith(NOTE_SUFFIXES):
+            key = key.rsplit(".", 1)[0]
+        for tier in self.tiers:
+            if key in tier:
+                return tier[key]
+        return []
+
+
+def link_notes(placed: list[PlacedNote], link_targets: dict[str, str], related_count: int) -> SiteLinks:
+    """Resolve every wikilink, find the links between notes and the notes related to each."""
+    index = WikiIndex(placed)
+    by_path = {output_file(item.path): item for item in placed}
+    links = SiteLinks()
+    for item in placed:
+        resolved, targets = resolve_wikilinks(item, index, links.problems)
+        links.wikilinks[item.note.source] = resolved
+        targets += markdown_link_targets(item, link_targets, by_path)
+        linked = tuple(dict.fromkeys(t.note.source for t in targets if t is not item))
+        links.outgoing[item.note.source] = linked
+        for source in linked:
+            links.backlinks.setdefault(source, []).append(item)
+    order = {item.note.source: position for position, item in enumerate(placed)}
+    for backlinks in links.backlinks.values():
+        backlinks.sort(key=lambda linking: order[linking.note.source])
+    if related_count > 0:
+        links.related = related_notes(placed, related_count)
+    missing_anchors(placed, links)
+    return links
+
+
+def resolve_wikilinks(
+    item: PlacedNote, index: WikiIndex, problems: list[Problem]
+) -> tuple[dict[str, str], list[PlacedNote]]:
+    resolved: dict[str, str] = {}
+    targets: list[PlacedNote] = []
+    for ref in item.note.wikilinks:
+        if not ref.target or ref.target in resolved:
+            continue
+        found = index.find(ref.target)
+        if len(found) == 1:
+            resolved[ref.target] = found[0].path
+            targets.append(found[0])
+            continue
+        if not found:
+            message = f"the wikilink [[{ref.target}]] matches no note; it is shown as broken text."
+            hint = "Write the title or file name of a note, or one of its `paper.aliases`; or create the note."
+        else:
+            names = ", ".join(other.note.source for other in found)
+            message = f"the wikilink [[{ref.target}]] matches {len(found)} notes ({names}); it is shown as broken text."
+            hint = "Write the file name of the one you mean, e.g. [[" + found[0].note.source.rsplit(".", 1)[0] + "]]."
+        problems.append(warning(message, item.note.path, ref.line, hint))
+    return resolved, targets
+
+
+def markdown_link_targets(
+    item: PlacedNote, link_targets: dict[str, str], by_path: dict[str, PlacedNote]
+) -> list[PlacedNote]:
+    """The notes that the note's ordinary Markdown links lead to."""
+    found = []
+    source_dir = posixpath.dirname(item.note.source)
+    folder = url_folder(item.path)
+    for link in item.note.links:
+        if link.image:
+            continue
+        target = unquote(link.url.partition("#")[0].partition("?")[0])
+        if not target:
+            continue
+        site_path = link_site_path(target, source_dir, folder, link_targets)
+        linked = by_path.get(output_file(site_path)) if site_path is not None else None
+        if linked is not None:
+            found.append(linked)
+    return found
+
+
+def missing_anchors(placed: list[PlacedNote], links: SiteLinks) -> None:
+    """`[[clip#方法]]` whose note has no heading 方法 still links to the note, with a warning."""
+    by_path = {item.path: item for item in placed}
+    for item in placed:
+        resolved = links.wikilinks[item.note.source]
+        for ref in item.note.wikilinks:
+            if not ref.anchor:
+                continue
+            target = item if not ref.target else by_path.get(resolved.get(ref.target, "\0"))
+            if target is None:
+                continue
+            wanted = heading_id(ref.anchor)
+            if any(h.id == wanted or name_key(h.text) == name_key(ref.anchor) for h in target.note.headings):
+                continue
+            links.problems.append(
+                warning(
+                    f"the wikilink [[{ref.target}#{ref.anchor}]] names a heading that {target.note.source} does not "
+                    "have; it links to the top of the note.",
+                    item.note.path,
+                    ref.line,
+                    "Check the heading's spelling: " + ", ".join(h.text for h in target.note.headings[:5]),
+                )
+            )
+
+
+def related_notes(placed: list[PlacedNote], count: int) -> dict[str, list[PlacedNote]]:
+    """Up to `count` notes sharing the most tags and paper authors with each note, newer first on ties."""
+    postings: dict[str, list[int]] = {}
+    keys_of: list[list[tuple[str, int]]] = []
+    for position, item in enumerate(placed):
+        keys = [f"tag:{name_key(tag)}" for tag in item.note.tags]
+        if item.note.paper is not None:
+            keys += [f"author:{name_key(author)}" for author in item.note.paper.authors]
+        mine = []
+        for key in dict.fromkeys(keys):
+            posting = postings.setdefault(key, [])
+            mine.append((key, len(posting)))
+            posting.append(position)
+        keys_of.append(mine)
+    related: dict[str, list[PlacedNote]] = {}
+    for position, item in enumerate(placed):
+        scores: Counter[int] = Counter()
+        for key, at in keys_of[position]:
+            posting = postings[key]
+            for other in posting[max(0, at - RELATED_WINDOW) : at + RELATED_WINDOW + 1]:
+                if other != position:
+                    scores[other] += 1
+        best = sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))[:count]
+        related[item.note.source] = [placed[other] for other, _score in best]
+    return related
