@@ -88,3 +88,28 @@ def test_the_example_exercises_code_tables_and_math(example):
 
 def test_cjk_file_names_get_readable_ascii_urls(example):
     assert (example / "2024/05/22/duo-xing-qu-zhao-hui/index.html").is_file()
+
+
+def test_the_example_has_a_reading_list_backlinks_and_a_map(example):
+    papers = (example / "papers/index.html").read_text(encoding="utf-8")
+    assert papers.count("<tr data-status=") == 11 and "Deep Residual Learning for Image Recognition" in papers
+    vit = (example / "2023/12/03/vit/index.html").read_text(encoding="utf-8")
+    backlinks = re.search(r'<section class="backlinks">.*?</section>', vit, re.S).group(0)
+    assert "Swin Transformer" in backlinks and "多模态串讲" in backlinks
+    assert '<section class="paper-card"' in vit and "dosovitskiy2021vit" in vit
+    assert "@inproceedings{he2016resnet," in (example / "papers.bib").read_text(encoding="utf-8")
+    assert (example / "graph/index.html").is_file()
+
+
+def test_check_on_the_example_site_reports_the_clip_pair(tmp_path):
+    from click.testing import CliRunner
+
+    from notes_site.cli import main
+
+    shutil.copy(REPO / "notes-site.yaml", tmp_path)
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    result = CliRunner().invoke(main, ["check", "--site", str(tmp_path)])
+    assert result.exit_code == 1
+    (line,) = [line for line in result.output.splitlines() if line.startswith("duplicate:")]
+    assert "content/clip.md and " in line and "content/learning-transferable-visual-models.md" in line
+    assert "0 error(s), 0 warning(s), 1 likely duplicate(s)" in result.output

@@ -191,6 +191,9 @@ def test_serve_patches_a_text_edit_in_memory_with_the_same_result(blog):
         ("date: 2024-01-04", "date: 2021-01-01"),  # moves: the full build must place it
         ("tags: [t1, shared]", "tags: [other]"),
         ("title: Note 4", "title: [broken"),  # errors are the full build's to report
+        ("title: Note 4", "title: Note four"),  # backlinks, wikilinks and the map show titles
+        ("[link](n01.md)", "[[Note 2]]"),  # a new link: backlinks, related notes and the map change
+        ("updated: 2024-03-01", "updated: 2024-03-01\npaper:\n  year: 2020"),  # the reading list and BibTeX
     ],
 )
 def test_serve_leaves_moves_and_errors_to_the_full_build(blog, old, new):
@@ -245,4 +248,20 @@ def test_a_commit_alone_rebuilds_because_dates_come_from_git(blog):
     report = blog.build()
     assert report.pages_written > 0
     assert 'datetime="2025-05-05' in page.read_text(encoding="utf-8")
+    assert_same_as_clean_build(blog)
+
+
+@pytest.mark.parametrize(
+    "old,new",
+    [
+        ("[link](n01.md)", "[[Note 2]] and [[Note 3#Intro]]"),
+        ("title: Note 4", "title: Note four"),
+        ("tags: [t1, shared]", "tags: [t2]"),
+        ("updated: 2024-03-01", "updated: 2024-03-01\npaper:\n  authors: [Kaiming He]\n  year: 2020"),
+    ],
+)
+def test_changes_to_links_titles_tags_and_papers_reach_every_page_that_shows_them(blog, old, new):
+    blog.note("n02-links.md", "title: Links\ndate: 2024-02-01\ntags: [t1]", "[[Note 4]]\n")
+    blog.build()
+    edit(blog, "n04.md", old, new)
     assert_same_as_clean_build(blog)
