@@ -83,11 +83,11 @@ class WikiIndex:
 
 def link_notes(placed: list[PlacedNote], link_targets: dict[str, str], related_count: int) -> SiteLinks:
     """Resolve every wikilink, find the links between notes and the notes related to each."""
-    index = WikiIndex(placed)
+    index = WikiIndex(placed) if any(item.note.wikilinks for item in placed) else None
     by_path = {output_file(item.path): item for item in placed}
     links = SiteLinks()
     for item in placed:
-        resolved, targets = resolve_wikilinks(item, index, links.problems)
+        resolved, targets = resolve_wikilinks(item, index, links.problems) if index else ({}, [])
         links.wikilinks[item.note.source] = resolved
         targets += markdown_link_targets(item, link_targets, by_path)
         linked = tuple(dict.fromkeys(t.note.source for t in targets if t is not item))
@@ -159,7 +159,8 @@ def missing_anchors(placed: list[PlacedNote], links: SiteLinks) -> None:
             if target is None:
                 continue
             wanted = heading_id(ref.anchor)
-            if any(h.id == wanted or name_key(h.text) == name_key(ref.anchor) for h in target.note.headings):
+            headings = target.note.headings
+            if any(anchor == wanted or name_key(text) == name_key(ref.anchor) for _level, anchor, text in headings):
                 continue
             links.problems.append(
                 warning(
@@ -167,7 +168,7 @@ def missing_anchors(placed: list[PlacedNote], links: SiteLinks) -> None:
                     "have; it links to the top of the note.",
                     item.note.path,
                     ref.line,
-                    "Check the heading's spelling: " + ", ".join(h.text for h in target.note.headings[:5]),
+                    "Check the heading's spelling: " + ", ".join(text for _level, _id, text in headings[:5]),
                 )
             )
 
@@ -190,10 +191,8 @@ def related_notes(placed: list[PlacedNote], count: int) -> dict[str, list[Placed
     for position, item in enumerate(placed):
         scores: Counter[int] = Counter()
         for key, at in keys_of[position]:
-            posting = postings[key]
-            for other in posting[max(0, at - RELATED_WINDOW) : at + RELATED_WINDOW + 1]:
-                if other != position:
-                    scores[other] += 1
-        best = sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))[:count]
-        related[item.note.source] = [placed[other] for other, _score in best]
+            scores.update(postings[key][max(0, at - RELATED_WINDOW) : at + RELATED_WINDOW + 1])  # counted in C
+        scores.pop(position, None)
+        best = sorted([(-score, other) for other, score in scores.items()])[:count]
+        related[item.note.source] = [placed[other] for _score, other in best]
     return related

@@ -248,7 +248,6 @@ class PagePlanner:
         # note source -> the pages that show it, each with what they show of it: "body" (its own
         # page), "excerpt" (listings) or only "meta" (title, dates, terms: neighbours, archive)
         self.dependents: dict[str, list[tuple[Page, str]]] = {}
-        self._by_source: dict[str, PlacedNote] | None = None
         self._graph: NoteGraph | None = None
 
     def plan(self) -> list[Page]:
@@ -401,8 +400,8 @@ class PagePlanner:
         settings = self.config.toc
         if not settings.min_headings or len(headings) < settings.min_headings:
             return ()
-        top = min(h.level for h in headings)
-        shown = [h for h in headings if h.level < top + settings.max_depth]
+        top = min(level for level, _id, _text in headings)
+        shown = [heading for heading in headings if heading[0] < top + settings.max_depth]
         return nest_headings(shown, 0, len(shown))[0]
 
     def note_pages(self) -> list[Page]:
@@ -448,22 +447,10 @@ class PagePlanner:
             info = PageInfo("note", item.path, item.note.title, "")
             page = Page(info, "note.html", sign, context, item.note.path)
             self.shows(page, [item], "body")
-            shown = [n for n in (newer, older) if n is not None] + self.linked_notes(item)
-            pages.append(self.shows(page, shown, "meta"))
+            # Backlinks, related notes and the neighbourhood show other notes' titles and places only:
+            # a change to those is never patched in memory (live.PLACEMENT_FIELDS), so no need to record them.
+            pages.append(self.shows(page, [n for n in (newer, older) if n is not None], "meta"))
         return pages
-
-    def linked_notes(self, item: PlacedNote) -> list[PlacedNote]:
-        """Every other note whose title or place this note's page shows (backlinks, related, map)."""
-        links = self.site.links
-        source = item.note.source
-        by_source = self.by_source()
-        linked = [by_source[s] for s in links.outgoing.get(source, ()) if s in by_source]
-        return linked + list(links.backlinks.get(source, ())) + list(links.related.get(source, ()))
-
-    def by_source(self) -> dict[str, PlacedNote]:
-        if self._by_source is None:
-            self._by_source = {item.note.source: item for item in self.site.notes}
-        return self._by_source
 
     def graph(self) -> NoteGraph:
         """Every note, and the links between notes, once per plan."""
@@ -510,8 +497,7 @@ class PagePlanner:
                 "edge_count": len(graph.edges),
             }
 
-        page = Page(PageInfo("graph", "graph/", title, self.config.description), "graph.html", sign, context)
-        return self.shows(page, self.site.notes, "meta")
+        return Page(PageInfo("graph", "graph/", title, self.config.description), "graph.html", sign, context)
 
     def paper_pages(self) -> list[Page]:
         """The reading list: one table (sortable, filterable) and views by year and by venue."""
@@ -705,12 +691,12 @@ def nest_headings(headings: list[Heading], start: int, end: int) -> tuple[tuple[
     entries = []
     index = start
     while index < end:
-        heading = headings[index]
+        level, anchor, text = headings[index]
         deeper = index + 1
-        while deeper < end and headings[deeper].level > heading.level:
+        while deeper < end and headings[deeper][0] > level:
             deeper += 1
         children, _ = nest_headings(headings, index + 1, deeper)
-        entries.append(TocEntry(heading.id, heading.text, children))
+        entries.append(TocEntry(anchor, text, children))
         index = deeper
     return tuple(entries), index
 
