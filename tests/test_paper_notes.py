@@ -372,3 +372,15 @@ def test_check_on_a_clean_site_exits_0(site):
     result = CliRunner().invoke(main, ["check", "--site", str(site.root)])
     assert result.exit_code == 0, result.output
     assert "0 error(s), 0 warning(s), 0 likely duplicate(s)" in result.output
+
+
+def test_a_paper_alias_finds_the_note_and_a_title_wins_over_an_alias(site):
+    site.note("attention.md", "title: 注意力机制\ndate: 2023-08-22\npaper:\n  aliases: [Transformer, 变换器]")
+    site.note("transformer-notes.md", "title: Transformer\ndate: 2023-09-01")
+    site.note("a.md", "title: A\ndate: 2024-01-01", "[[变换器]] and [[transformer]] and [[注意力机制]]\n")
+    report = site.build()
+    assert report.warnings == []
+    page = note_page(site, "a")
+    assert page_link(site, page, "2024/01/01/a/", "变换器").endswith("2023/08/22/attention/")  # by alias
+    assert page_link(site, page, "2024/01/01/a/", "transformer").endswith("2023/09/01/transformer-notes/")  # title
+    assert page_link(site, page, "2024/01/01/a/", "注意力机制").endswith("2023/08/22/attention/")  # CJK title
