@@ -57,6 +57,15 @@ def check_site(site_root: Path, output: Path | None = None, drafts: bool = False
 
     report = CheckReport()
     config = load_config(site_root)
+    if config.absolute_base is None:
+        report.problems.append(
+            warning(
+                f"`base_url: {config.base_url}` is not a full URL, so no Atom feed, sitemap.xml or canonical URL "
+                "is written.",
+                config.root / "notes-site.yaml",
+                hint="Set it to where the site will live, e.g. base_url: https://me.github.io/notes/",
+            )
+        )
     theme = find_theme(config)
     strings = load_strings(theme, config.language)
     tree = scan_content(config.content_dir)

@@ -50,6 +50,20 @@ class ReadingTimeSettings:
 @dataclass(frozen=True)
 class PaperSettings:
     authors_shown: int = 3  # more authors are shortened to "A, B, C et al."; 0 shows all
+    citation_meta: bool = True  # Google Scholar's citation_* tags on paper notes (Zotero reads them too)
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    enabled: bool = True  # the search page, the box in the header and the index
+    index_code: bool = False  # code blocks in the index too (they make it bigger and noisier)
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    entries: int = 20  # the newest notes in /atom.xml and in each category's feed
+    content: str = "full"  # "full": the whole note; "excerpt": up to <!-- more -->
+    categories: bool = True  # a feed per category: /categories/<slug>/atom.xml
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,8 @@ class SiteConfig:
     papers: PaperSettings = field(default_factory=PaperSettings)
     related_notes: int = 5  # how many related notes a note page lists; 0 turns the list off
     graph: GraphSettings = field(default_factory=GraphSettings)
+    search: SearchSettings = field(default_factory=SearchSettings)
+    feed: FeedSettings = field(default_factory=FeedSettings)
     fingerprint: str = ""  # hash of the settings file: any change rebuilds everything
 
     @property
@@ -94,6 +110,14 @@ class SiteConfig:
         """The path part of base_url, always with slashes at both ends ("/", "/notes/")."""
         path = "/" + urlsplit(self.base_url).path.strip("/")
         return path if path == "/" else path + "/"
+
+    @property
+    def absolute_base(self) -> str | None:
+        """base_url with a scheme and host, ending in "/" (feeds and the sitemap need one); else None."""
+        parts = urlsplit(self.base_url)
+        if not (parts.scheme and parts.netloc):
+            return None
+        return self.base_url if self.base_url.endswith("/") else self.base_url + "/"
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
@@ -123,6 +147,8 @@ SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
     "papers": dict,
     "related_notes": int,
     "graph": dict,
+    "search": dict,
+    "feed": dict,
 }
 # Settings that are groups of keys: the dataclass that holds them, and what each key must be.
 GROUPS: dict[str, tuple[type, dict[str, tuple[type, str]]]] = {
@@ -138,8 +164,23 @@ GROUPS: dict[str, tuple[type, dict[str, tuple[type, str]]]] = {
         ReadingTimeSettings,
         {"show": (bool, "true or false"), "words_per_minute": (int, "a whole number of words, at least 1")},
     ),
-    "papers": (PaperSettings, {"authors_shown": (int, "a whole number of authors (0 shows all)")}),
+    "papers": (
+        PaperSettings,
+        {
+            "authors_shown": (int, "a whole number of authors (0 shows all)"),
+            "citation_meta": (bool, "true or false"),
+        },
+    ),
     "graph": (GraphSettings, {"note_neighbourhood": (bool, "true or false")}),
+    "search": (SearchSettings, {"enabled": (bool, "true or false"), "index_code": (bool, "true or false")}),
+    "feed": (
+        FeedSettings,
+        {
+            "entries": (int, "a whole number of notes, at least 1"),
+            "content": (str, "`full` or `excerpt`"),
+            "categories": (bool, "true or false"),
+        },
+    ),
 }
 MATH_ENGINES = ("mathml", "katex")
 PERMALINK_TOKENS = (
@@ -321,8 +362,12 @@ def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]
 
 
 def group_value_allowed(group: str, key: str, value: Any) -> bool:
+    if (group, key) == ("feed", "content"):
+        return value in ("full", "excerpt")
     if isinstance(value, bool) or not isinstance(value, int):
         return True
+    if (group, key) == ("feed", "entries"):
+        return value >= 1
     if (group, key) == ("toc", "max_depth"):
         return 1 <= value <= 5
     if (group, key) == ("reading_time", "words_per_minute"):

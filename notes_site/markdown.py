@@ -85,14 +85,17 @@ class RenderedMarkdown:
     headings: tuple[Heading, ...] = ()
     words: int = 0  # CJK characters count as words, like NexT's symbols count
     formula_failures: tuple[FormulaFailure, ...] = ()
+    search_text: str = ""  # the note as plain text, for the search index ("" when search is off)
 
 
 class MarkdownPipeline:
     """Markdown text in, HTML (with link markers) out."""
 
-    def __init__(self, auto_excerpt_length: int = 0, math: str = "mathml") -> None:
+    def __init__(self, auto_excerpt_length: int = 0, math: str = "mathml", search: str = "") -> None:
+        """`search`: "" keeps no plain text, "text" the prose, "code" the prose and the code blocks."""
         self.auto_excerpt_length = auto_excerpt_length
         self.math = math
+        self.search = search
         md = MarkdownIt("commonmark", {"html": True, "typographer": False})
         md.enable(["table", "strikethrough"])
         md.use(footnote_plugin)
@@ -119,13 +122,14 @@ class MarkdownPipeline:
         self.md = md
 
     def render(self, text: str) -> RenderedMarkdown:
-        env: dict = {"math": self.math, "formula_failures": []}
+        env: dict = {"math": self.math, "formula_failures": [], "search": self.search}
         tokens = self.parse(text, env)
         found = {
             "wikilinks": tuple(env.get("wikilinks", ())),
             "links": tuple(env.get("links", ())),
             "headings": tuple(env.get("headings", ())),
             "words": env.get("words", 0),
+            "search_text": "\n".join(env.get("search_text", ())),
         }
         rendered = self.render_tokens(tokens, env)
         failures = tuple(dict.fromkeys(env.get("formula_failures", ())))
@@ -155,7 +159,7 @@ class MarkdownPipeline:
             return self.md.parse(text, env)
         except RecursionError:  # called from deep in a stack already: nest no deeper than markdown-it does
             env.clear()
-            env.update({"math": self.math, "formula_failures": [], NESTING_KEY: INLINE_NESTING})
+            env.update({"math": self.math, "formula_failures": [], "search": self.search, NESTING_KEY: INLINE_NESTING})
             return self.md.parse(text, env)
 
 
@@ -286,6 +290,8 @@ def collect_references(state) -> None:
     """
     env = state.env
     wikilinks, links, headings = [], [], []
+    search = env.get("search", "")
+    plain: list[str] = []  # the note's text for the search index, a block per entry
     words = 0
     line = 0
     heading_level = 0
@@ -294,11 +300,15 @@ def collect_references(state) -> None:
             line = block.map[0]
         if block.type in ("fence", "code_block"):
             words += count_words(block.content)
+            if search == "code":
+                plain.append(block.content)
         elif block.type == "heading_open":
             heading_level = int(block.tag[1])
             heading_id_value = block.attrs.get("id", "")
         if block.type != "inline" or not block.children:
             continue
+        if search:
+            plain.append("".join(plain_parts(block.children)))
         at = line
         for token in block.children:
             kind = token.type
@@ -322,6 +332,20 @@ def collect_references(state) -> None:
             headings.append((heading_level, str(heading_id_value), text))
             heading_level = 0
     env["wikilinks"], env["links"], env["headings"], env["words"] = wikilinks, links, headings, words
+    env["search_text"] = plain
+
+
+def plain_parts(children: list[Token]):
+    """The text a reader sees in an inline block: words, inline code, link texts, wikilink labels."""
+    for token in children:
+        if token.type in ("text", "code_inline"):
+            yield token.content
+        elif token.type in ("softbreak", "hardbreak"):
+            yield " "
+        elif token.type == "wikilink":
+            yield token.meta["label"] or token.meta["target"]
+        elif token.type == "image":
+            yield " " + token.content + " "
 
 
 def count_words(text: str) -> int:

@@ -65,10 +65,12 @@ class ParseSettings:
     unicode_slugs: bool
     auto_excerpt_length: int
     math: str = "mathml"
+    search: str = "text"  # what plain text notes keep for the search index: "", "text" or "code"
 
 
 def parse_settings(config: SiteConfig) -> ParseSettings:
-    return ParseSettings(config.timezone, config.unicode_slugs, config.excerpt.auto_length, config.math)
+    search = "" if not config.search.enabled else "code" if config.search.index_code else "text"
+    return ParseSettings(config.timezone, config.unicode_slugs, config.excerpt.auto_length, config.math, search)
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class Note:
     links: tuple[LinkRef, ...] = ()
     headings: tuple[Heading, ...] = ()
     words: int = 0
+    search_text: str = ""  # plain text for the search index
 
     @property
     def category(self) -> Category | None:
@@ -316,6 +319,7 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         links=tuple(replace(link, line=link.line + offset) for link in rendered.links),
         headings=rendered.headings,
         words=rendered.words,
+        search_text=rendered.search_text,
     )
     return ParsedNote(note, tuple(fields.problems))
 
@@ -415,16 +419,16 @@ def parse_notes(
     return results
 
 
-_pipelines: dict[tuple[int, str], MarkdownPipeline] = {}  # one per process and settings, built once
+_pipelines: dict[tuple[int, str, str], MarkdownPipeline] = {}  # one per process and settings, built once
 
 
 def parse_chunk(
     files: list[NoteFile], settings: ParseSettings, progress: Callable[[str, int, int], None] | None = None
 ) -> list[ParsedNote]:
-    key = (settings.auto_excerpt_length, settings.math)
+    key = (settings.auto_excerpt_length, settings.math, settings.search)
     pipeline = _pipelines.get(key)
     if pipeline is None:
-        pipeline = _pipelines[key] = MarkdownPipeline(settings.auto_excerpt_length, settings.math)
+        pipeline = _pipelines[key] = MarkdownPipeline(settings.auto_excerpt_length, settings.math, settings.search)
     results = []
     for done, file in enumerate(files, start=1):
         results.append(parse_file(file, settings, pipeline))

@@ -12,12 +12,33 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from notes_site import __version__
 from notes_site.bibtex import bibliography, bibtex_entry
 from notes_site.config import SiteConfig
 from notes_site.dates import format_date
+from notes_site.feeds import (
+    ArticleMeta,
+    FeedCategory,
+    FeedEntry,
+    FeedInfo,
+    MetaTag,
+    PageMeta,
+    PaperMeta,
+    SitemapUrl,
+    atom_feed,
+    citation_meta,
+    host_of,
+    note_json_ld,
+    open_graph,
+    paper_json_ld,
+    robots_txt,
+    sitemap_xml,
+    tag_uri,
+)
 from notes_site.graph import (
     GraphNode,
     NoteGraph,
@@ -29,8 +50,11 @@ from notes_site.graph import (
 )
 from notes_site.markdown import WIKI_CLOSE, WIKI_OPEN, WIKI_SPLIT, Heading
 from notes_site.papers import short_authors
+from notes_site.search import SearchDoc, build_search_index
 from notes_site.site import PlacedNote, Site, Term
-from notes_site.urls import bib_path, has_markers, listing_path, localize, relative_root, resolve_links
+from notes_site.urls import bib_path, has_markers, href, listing_path, localize, relative_root, resolve_links
+
+DATA_FILE = ""  # the template of a page whose text notes-site writes itself (`context()["text"]`)
 
 
 @dataclass(frozen=True)
@@ -54,6 +78,8 @@ class SiteView:
     year: str  # the span of the notes' years for the footer: "2023–2024"
     reading_time: bool = False  # show word counts and reading times
     math: str = "mathml"  # "katex": pages load KaTeX to typeset formulas
+    feed: bool = False  # /atom.xml exists (pages link to it in their head)
+    search: bool = False  # /search/ exists (the header has a search box)
 
 
 @dataclass(frozen=True)
@@ -159,6 +185,9 @@ class PageInfo:
     path: str
     title: str
     description: str
+    url: str = ""  # the page's absolute URL, when base_url names a host (canonical link, og:url)
+    meta: tuple[MetaTag, ...] = ()  # OpenGraph, Twitter and citation_* meta tags
+    json_ld: str = ""  # schema.org JSON-LD, ready for a <script type="application/ld+json">
 
 
 @dataclass(eq=False)
@@ -213,6 +242,8 @@ def site_view(site: Site, strings: dict[str, str]) -> SiteView:
         span,
         config.reading_time.show,
         config.math,
+        config.absolute_base is not None,
+        config.search.enabled,
     )
 
 
@@ -264,6 +295,11 @@ class PagePlanner:
         pages += self.paper_pages()
         pages += self.bibtex_pages()
         pages.append(self.graph_page())
+        pages += self.search_pages()
+        for page in pages:
+            if page.template != DATA_FILE and page.info.kind != "note":
+                page.info = self.page_head(page.info)  # a note's head is made when it is rendered
+        pages += self.feed_pages(pages)
         not_found = self.strings.get("not_found_title", "Page not found")
         pages.append(Page(PageInfo("404", "404.html", not_found, ""), "404.html", lambda: fingerprint("404"), dict))
         return pages
@@ -431,7 +467,7 @@ class PagePlanner:
                 body = self.resolve(item, item.note.body_html, item.path)
                 view = replace(self.card(item).view, excerpt=Markup(""), content=Markup(body))
                 description = item.note.description or plain_excerpt(item.note.excerpt_html)
-                info = PageInfo("note", item.path, item.note.title, description)
+                info = self.note_head(item, view, description)
                 backlinks, related = self.note_links(item)
                 return {
                     "note": view,
@@ -499,6 +535,138 @@ class PagePlanner:
 
         return Page(PageInfo("graph", "graph/", title, self.config.description), "graph.html", sign, context)
 
+    def url_of(self, path: str) -> str:
+        """The absolute URL of a site path, or "" when base_url has no host."""
+        base = self.config.absolute_base
+        return base + href(path) if base else ""
+
+    def page_head(self, info: PageInfo) -> PageInfo:
+        """Canonical URL and OpenGraph tags of a page that is not a note."""
+        url = self.url_of(info.path)
+        page = PageMeta(info.title or self.config.title, info.description, url, self.config.title, self.config.language)
+        return replace(info, url=url, meta=tuple(open_graph(page)))
+
+    def note_head(self, item: PlacedNote, view: NoteView, description: str) -> PageInfo:
+        """A note's head: canonical URL, OpenGraph article tags, citation_* tags and JSON-LD."""
+        url = self.url_of(item.path)
+        page = PageMeta(view.title, description, url, self.config.title, self.config.language)
+        article = ArticleMeta(
+            view.posted,
+            view.edited,
+            self.config.author,
+            view.category.name if view.category else "",
+            tuple(tag.name for tag in view.tags),
+        )
+        meta = open_graph(page, article)
+        paper = item.note.paper
+        if paper is not None and self.config.papers.citation_meta:
+            meta += citation_meta(PaperMeta.of(paper))
+        json_ld = paper_json_ld(page, article, PaperMeta.of(paper)) if paper else note_json_ld(page, article)
+        return PageInfo("note", item.path, view.title, description, url, tuple(meta), json_ld)
+
+    def feed_pages(self, pages: list[Page]) -> list[Page]:
+        """/atom.xml, a feed per category, sitemap.xml (of `pages`) and robots.txt: with an absolute base_url only."""
+        base = self.config.absolute_base
+        if base is None:
+            return []
+        made = [self.sitemap_page(pages), self.feed_page("atom.xml", self.site.notes, self.config.title, base, "")]
+        if self.config.feed.categories:
+            for term in self.site.categories.values():
+                name = " › ".join(t.name for t in term.trail())
+                title = f"{self.config.title}: {name}"
+                made.append(self.feed_page(term.path + "atom.xml", term.notes, title, base, term.path))
+        if urlsplit(base).path in ("", "/"):  # crawlers read robots.txt at the host's root only
+            text = robots_txt(base + "sitemap.xml")
+            info = PageInfo("robots", "robots.txt", "", "")
+            made.append(Page(info, DATA_FILE, lambda: fingerprint(text), lambda: {"text": text}))
+        return made
+
+    def feed_page(self, path: str, notes: list[PlacedNote], title: str, base: str, page_path: str) -> Page:
+        newest = notes[: self.config.feed.entries]
+        full = self.config.feed.content == "full"
+
+        def sign() -> str:
+            parts = []
+            for item in newest:
+                card = self.card(item)
+                text = text_fingerprint(item.note.body_html) if full else card.excerpt_fp
+                parts.append((card.meta_fp, text, self.link_fingerprint(item)))
+            return fingerprint("feed", path, title, parts)
+
+        def context() -> dict[str, Any]:
+            info = FeedInfo(
+                title=title,
+                subtitle=self.config.subtitle or self.config.description,
+                author=self.config.author,
+                site_url=base,
+                feed_url=base + href(path),
+                id=base + href(page_path),
+                language=self.config.language,
+                generator_version=__version__,
+                page_url=base + href(page_path),
+            )
+            return {"text": atom_feed(info, [self.feed_entry(item, base, full) for item in newest])}
+
+        return self.shows(Page(PageInfo("feed", path, title, ""), DATA_FILE, sign, context), newest, "body")
+
+    def feed_entry(self, item: PlacedNote, base: str, full: bool) -> FeedEntry:
+        view = self.card(item).view
+        note = item.note
+        html = self.resolve(item, note.body_html if full else note.excerpt_html, item.path)
+        terms = [(term.name, term.path) for term in ([self.site.category_of(note)] if note.category else [])]
+        terms += [(tag.name, tag.path) for tag in view.tags]
+        return FeedEntry(
+            title=note.title,
+            url=base + href(item.path),
+            id=tag_uri(host_of(base), view.posted, note.source),
+            published=view.posted,
+            updated=view.edited,
+            author=self.config.author,
+            categories=tuple(FeedCategory(name, name, base + href(path)) for name, path in terms if name),
+            summary=note.description or plain_excerpt(note.excerpt_html),
+            content=html,
+        )
+
+    def sitemap_page(self, pages: list[Page]) -> Page:
+        """Every HTML page but 404, with the edited date of notes as lastmod."""
+        edited = {item.path: item.note.edited for item in self.site.notes}
+        urls = [
+            SitemapUrl(self.url_of(page.path), edited.get(page.path))
+            for page in pages
+            if page.template != DATA_FILE and page.info.kind != "404"
+        ]
+        text = sitemap_xml(urls)
+        return Page(
+            PageInfo("sitemap", "sitemap.xml", "", ""), DATA_FILE, lambda: fingerprint(text), lambda: {"text": text}
+        )
+
+    def search_pages(self) -> list[Page]:
+        """/search/ and the index it loads, in shards (built here, written only where they changed).
+
+        `serve` does not rebuild the index when it patches a note's text in memory: search
+        shows the last full build until the next one (a new note, a moved note, the settings).
+        """
+        if not self.config.search.enabled:
+            return []
+        title = self.strings.get("search", "Search")
+        info = PageInfo("search", "search/", title, self.config.description)
+        pages = [Page(info, "search.html", lambda: fingerprint("search"), dict)]
+        docs = [
+            SearchDoc(
+                item.note.source,
+                item.note.title,
+                item.path,
+                item.note.category[-1] if item.note.category else "",
+                item.note.search_text,
+            )
+            for item in self.site.notes
+        ]
+        for path, text in sorted(build_search_index(docs).items()):
+            signature = text_fingerprint(text)
+            data = PageInfo("search-index", path, "", "")
+            pages.append(Page(data, DATA_FILE, lambda s=signature: s, lambda t=text: {"text": t}))
+        return pages
+
     def paper_pages(self) -> list[Page]:
         """The reading list: one table (sortable, filterable) and views by year and by venue."""
         papers = self.site.papers
@@ -554,21 +722,16 @@ class PagePlanner:
         for item in self.site.papers:
             paper = item.note.paper
             key = self.site.citation_keys[item.note.source]
-            entry = bibtex_entry(paper, key, self.absolute_url(item.path))
+            entry = bibtex_entry(paper, key, self.url_of(item.path) or None)
             entries.append((key, entry))
             path = bib_path(item.path)
             info = PageInfo("bibtex", path, paper.title, "")
-            page = Page(info, "bibtex.bib", lambda entry=entry: fingerprint(entry), lambda e=entry: {"bibtex": e})
+            page = Page(info, DATA_FILE, lambda entry=entry: fingerprint(entry), lambda e=entry: {"text": e})
             pages.append(self.shows(page, [item], "meta"))
         text = bibliography(entries)
         info = PageInfo("bibtex", "papers.bib", self.strings.get("papers", "Papers"), "")
-        pages.append(Page(info, "bibtex.bib", lambda: fingerprint(text), lambda: {"bibtex": text}))
+        pages.append(Page(info, DATA_FILE, lambda: fingerprint(text), lambda: {"text": text}))
         return pages
-
-    def absolute_url(self, path: str) -> str | None:
-        """The page's full URL when `base_url` names a host, for BibTeX `url` fields; else None."""
-        base = self.config.base_url
-        return base.rstrip("/") + "/" + path if "://" in base else None
 
     def listing_pages(
         self, kind: str, base: str, template: str, notes: list[PlacedNote], term: TermView | None, title: str = ""

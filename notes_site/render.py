@@ -20,7 +20,7 @@ from jinja2 import meta
 from notes_site.config import SiteConfig
 from notes_site.dates import format_date
 from notes_site.errors import ThemeError
-from notes_site.pages import Page, SiteView, fingerprint, text_fingerprint
+from notes_site.pages import DATA_FILE, Page, SiteView, fingerprint, text_fingerprint
 from notes_site.urls import href, relative_root
 
 
@@ -123,6 +123,8 @@ class Renderer:
 
     def template_fingerprint(self, name: str) -> str:
         """A hash of the template and of every template it extends, includes or imports."""
+        if name == DATA_FILE:
+            return ""
         known = self.template_fingerprints.get(name)
         if known is None:
             known = self.template_fingerprints[name] = fingerprint(sorted(self.template_closure(name).items()))
@@ -152,6 +154,8 @@ class Renderer:
         return sources
 
     def render(self, page: Page) -> str:
+        if page.template == DATA_FILE:  # BibTeX, feeds, the search index: made by notes-site, not the theme
+            return page.context()["text"]
         root = self.config.base_path if page.info.kind == "404" else relative_root(page.path)
         try:
             template = self.env.get_template(page.template)

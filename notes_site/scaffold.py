@@ -252,7 +252,9 @@ def check_rendered(text: str, scaffold: Path, target: Path, config: SiteConfig) 
         path=target, rel=target.relative_to(config.content_dir).as_posix(), data=text.encode("utf-8"), mtime=0.0
     )
     settings = parse_settings(config)
-    result = parse_note(source, settings, MarkdownPipeline(settings.auto_excerpt_length, settings.math))
+    result = parse_note(
+        source, settings, MarkdownPipeline(settings.auto_excerpt_length, settings.math, settings.search)
+    )
     errors = [p for p in result.problems if p.severity == "error"]
     if errors:
         problems = tuple(replace(p, path=None, message=f"line {p.line} of the new note: {p.message}") for p in errors)

@@ -50,9 +50,9 @@ def test_every_page_is_reachable_by_clicking_from_the_home_page_on_disk(browser,
         page.goto(url)
         assert "Index of" not in page.title(), f"{url} opened a folder listing instead of a page"
         assert page.locator("main").count() == 1, url
-        for href in page.eval_on_selector_all(
-            "a[href]", "els => els.map(a => new URL(a.getAttribute('href'), location.href).href)"
-        ):
+        # getAttribute, not a.href: the map's links are SVG <a> elements; the search box is a form
+        targets = "els => els.map(a => new URL(a.getAttribute('href') || a.getAttribute('action'), location.href).href)"
+        for href in page.eval_on_selector_all("a[href], form[action]", targets):
             target = href.split("#")[0]
             if target.endswith(".bib"):  # BibTeX downloads, not pages
                 assert Path(url2pathname(urlsplit(target).path)).is_file(), target

@@ -69,7 +69,9 @@ def test_editing_a_body_below_the_marker_rewrites_only_that_page(blog):
     report = blog.build()
     after = stamps(blog.public)
     changed = sorted(path for path in after if after[path] != before.get(path))
-    assert changed == ["2024/01/07/n07/index.html"]
+    pages = [path for path in changed if not path.startswith("search/index/")]
+    assert pages == ["2024/01/07/n07/index.html"]
+    assert len(changed) - len(pages) <= 7  # the search index: its meta file, the note's group, a few shards
     assert report.notes_parsed == 1
     assert_same_as_clean_build(blog)
 
@@ -182,7 +184,12 @@ def test_serve_patches_a_text_edit_in_memory_with_the_same_result(blog):
     assert 0 < report.pages_written < 10  # its page, its neighbours, the listings that show its excerpt
     clean = blog.root.parent / "clean-output"
     build_site(BuildOptions(site_root=blog.root, output=clean, clean=True))
-    assert snapshot(blog.public) == snapshot(clean)
+    # The search index is not rebuilt for a patched edit (3 s at 10,000 notes): it catches up on the next build.
+    assert without_search_index(snapshot(blog.public)) == without_search_index(snapshot(clean))
+
+
+def without_search_index(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {path: data for path, data in files.items() if not path.startswith("search/index/")}
 
 
 @pytest.mark.parametrize(

@@ -359,6 +359,7 @@ def test_katex_can_be_chosen_instead(site):
 def test_check_reports_broken_links_missing_images_notes_without_dates_and_writes_nothing(site):
     site.note("a.md", "title: A\ndate: 2024-01-01", "![fig](missing.png) and [[Nowhere]].\n")
     site.write("content/b.md", "# No front matter at all\n")
+    site.settings("base_url: https://me.github.io/notes/\n")
     result = CliRunner().invoke(main, ["check", "--site", str(site.root)])
     assert result.exit_code == 1
     assert "a.md:6: the image `missing.png` leads to no file" in result.output
@@ -369,6 +370,7 @@ def test_check_reports_broken_links_missing_images_notes_without_dates_and_write
 
 def test_check_on_a_clean_site_exits_0(site):
     paper_site(site)
+    site.settings("base_url: https://me.github.io/notes/\n")
     result = CliRunner().invoke(main, ["check", "--site", str(site.root)])
     assert result.exit_code == 0, result.output
     assert "0 error(s), 0 warning(s), 0 likely duplicate(s)" in result.output
