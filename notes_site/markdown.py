@@ -397,7 +397,10 @@ def render_math_inline(self, tokens, idx, options, env) -> str:
 
 
 def render_math_display(self, tokens, idx, options, env) -> str:
-    """A display formula; `$$ … $$ (label)` keeps its label, numbered at the right."""
+    """A display formula; `$$ … $$ (label)` keeps its label, numbered at the right.
+
+    Wide formulas scroll sideways; tabindex lets keyboard users scroll them too.
+    """
     token = tokens[idx]
     tex = token.content.strip()
     line = token.map[0] + 1 if token.map else 0
@@ -407,8 +410,8 @@ def render_math_display(self, tokens, idx, options, env) -> str:
     if token.type == "math_block_label" and token.info:
         label = escape(token.info.strip())
         id_attr = "" if env.get("excerpt") else f' id="eq-{heading_id(token.info)}"'
-        return f'<div class="{css}"{id_attr}>{shown}<span class="math-label">({label})</span></div>\n'
-    return f'<div class="{css}">{shown}</div>\n'
+        return f'<div class="{css}"{id_attr} tabindex="0">{shown}<span class="math-label">({label})</span></div>\n'
+    return f'<div class="{css}" tabindex="0">{shown}</div>\n'
 
 
 def render_math_display_inline(self, tokens, idx, options, env) -> str:
@@ -417,7 +420,7 @@ def render_math_display_inline(self, tokens, idx, options, env) -> str:
     tex = token.content.strip()
     typeset = typeset_formula(tex, True, token.meta.get("line", 0), env)
     if typeset is not None:
-        return f'<span class="math display">{typeset}</span>'
+        return f'<span class="math display" tabindex="0">{typeset}</span>'
     return f'<span class="{tex_class("math display", env)}">\\[{escape(tex, quote=False)}\\]</span>'
 
 

@@ -1,0 +1,119 @@
+"""A reader with a screen reader, a keyboard or weak eyes can use every kind of page, in light and
+dark colour schemes alike: axe-core finds nothing serious on them in Chromium."""
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+from browser import chromium_browser
+
+from notes_site.build import BuildOptions, build_site
+
+REPO = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "home": "index.html",
+    # the CLIP note has math, code, a table, a paper card, a TOC, backlinks and a neighbourhood map
+    "note": "2024/01/24/clip/index.html",
+    "archive": "archives/index.html",
+    "tags": "tags/index.html",
+    "tag": "tags/duo-mo-tai/index.html",
+    "papers": "papers/index.html",
+    "graph": "graph/index.html",
+    "search": "search/index.html",  # built while search is on; opened with results for ?q=clip
+    "not found": "404.html",
+}
+BLOCKING = ("serious", "critical")
+# WCAG 2.2 A and AA, which axe's defaults leave partly off (target-size), and axe's best practices.
+RULES = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}
+# On a phone the sidebar folds above the note and wide formulas, code and tables scroll.
+SCREENS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 800}}
+
+
+def axe_or_skip():
+    in_ci = os.environ.get("CI", "").lower() == "true"
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        if in_ci:
+            raise
+        pytest.skip("axe-playwright-python is not installed: pip install '.[test]'")
+    return Axe()
+
+
+@pytest.fixture(scope="module")
+def public(tmp_path_factory):
+    root = tmp_path_factory.mktemp("example")
+    shutil.copy(REPO / "notes-site.yaml", root)
+    shutil.copytree(REPO / "content", root / "content")
+    report = build_site(BuildOptions(site_root=root))
+    assert report.errors == [], report.problems
+    return root / "public"
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return axe_or_skip()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium_browser() as browser:
+        yield browser
+
+
+def serve_from_site_root(page, public: Path) -> None:
+    """The 404 page links from the site root (a server shows it at any address); on disk, the
+    root is the output folder."""
+
+    def fulfil(route):
+        path = Path(unquote(urlparse(route.request.url).path))
+        target = public / path.relative_to("/")
+        if not path.is_relative_to(public) and target.is_file():
+            route.fulfill(path=target)
+        else:
+            route.continue_()
+
+    page.route("file:///**", fulfil)
+
+
+def describe(violation: dict) -> str:
+    lines = [f"{violation['id']} ({violation['impact']}): {violation['help']}"]
+    for node in violation["nodes"]:
+        lines.append(f"    {' '.join(node['target'])}    {node['html'][:100]}")
+        lines.append(f"      {' '.join(node.get('failureSummary', '').split())}")
+    return "\n".join(lines)
+
+
+def open_as_a_reader(page, kind: str, public: Path) -> None:
+    path = public / PAGES[kind]
+    if kind == "not found":
+        serve_from_site_root(page, public)
+    if kind == "search":  # the page as a reader sees it once results are listed
+        page.goto(path.as_uri() + "?q=clip")
+        page.wait_for_selector(".search-results li")
+    else:
+        page.goto(path.as_uri())
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", PAGES)
+def test_axe_finds_nothing_serious_on_each_kind_of_page(browser, axe, public, kind, scheme, screen):
+    if not (public / PAGES[kind]).is_file():
+        pytest.skip(f"the example site has no {PAGES[kind]} yet")
+    page = browser.new_page(color_scheme=scheme, viewport=SCREENS[screen])
+    try:
+        open_as_a_reader(page, kind, public)
+        # No preload: axe would fetch the stylesheets with XHR, which Chromium refuses on file://.
+        results = axe.run(page, options={"runOnly": RULES, "resultTypes": ["violations"], "preload": False})
+    finally:
+        page.close()
+
+    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
+    if blocking:
+        pytest.fail(f"{PAGES[kind]}, {scheme} scheme, {screen} screen:\n" + "\n".join(map(describe, blocking)))
