@@ -66,3 +66,41 @@ def map_forked(function: Callable[[range], list], count: int, size: int, shared:
             yield from pool.imap_unordered(function, ranges)
     finally:
         SHARED.clear()
+
+
+BACKGROUND_MIN = 1000  # notes: below this, a process costs more than the work it would overlap
+
+
+def in_background(function: Callable[..., Any], *args: Any, size: int = 0) -> Callable[[], Any]:
+    """Start `function(*args)` in a forked process while the caller goes on; call the result to wait for it.
+
+    Runs inline when forking is not safe or the job is small (`size` below BACKGROUND_MIN).
+    A failure in the process is retried inline, so its error reaches the caller as usual.
+    """
+    if size < BACKGROUND_MIN or worker_count() < 2 or not can_fork():
+        value = function(*args)
+        return lambda: value
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            sending.send(function(*args))
+        finally:
+            sending.close()
+
+    process = context.Process(target=run, daemon=True)
+    process.start()
+    sending.close()  # the parent's copy: only the child writes
+
+    def result() -> Any:
+        try:
+            value = receiving.recv()
+        except EOFError:  # the process failed: do the work here, and let its error surface
+            value = function(*args)
+        finally:
+            receiving.close()
+            process.join()
+        return value
+
+    return result

@@ -1,0 +1,24 @@
+"""Work done in a background process gives the same result, and the same error, as inline work."""
+
+import pytest
+
+from notes_site.workers import BACKGROUND_MIN, in_background
+
+
+def square_all(numbers):
+    return [n * n for n in numbers]
+
+
+def fail(reason):
+    raise ValueError(reason)
+
+
+def test_a_big_job_in_the_background_returns_what_it_would_inline():
+    numbers = list(range(BACKGROUND_MIN))
+    assert in_background(square_all, numbers, size=len(numbers))() == square_all(numbers)
+
+
+def test_a_failed_background_job_raises_its_error_when_waited_for():
+    wait = in_background(fail, "broken note", size=BACKGROUND_MIN)
+    with pytest.raises(ValueError, match="broken note"):
+        wait()
