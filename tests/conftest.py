@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,22 @@ class SiteFolder:
         if path == "" or path.endswith("/"):
             target = target / "index.html"
         return target.read_text(encoding="utf-8")
+
+
+def copy_example_site(root: Path) -> Path:
+    """The repository's own site (settings and notes) in `root`, to build without touching the checkout."""
+    shutil.copy(REPO / "notes-site.yaml", root)
+    shutil.copytree(REPO / "content", root / "content")
+    return root
+
+
+@pytest.fixture(scope="session")
+def example_public(tmp_path_factory) -> Path:
+    """The example site built once for every test that only reads it; it builds without a warning."""
+    root = copy_example_site(tmp_path_factory.mktemp("example"))
+    report = build_site(BuildOptions(site_root=root))
+    assert report.errors == [] and report.warnings == [], report.problems
+    return root / "public"
 
 
 @pytest.fixture

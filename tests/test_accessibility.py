@@ -2,14 +2,11 @@
 dark colour schemes alike: axe-core finds nothing serious on them in Chromium."""
 
 import os
-import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
 from browser import chromium_browser
-
-from notes_site.build import BuildOptions, build_site
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -46,13 +43,8 @@ def axe_or_skip():
 
 
 @pytest.fixture(scope="module")
-def public(tmp_path_factory):
-    root = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "notes-site.yaml", root)
-    shutil.copytree(REPO / "content", root / "content")
-    report = build_site(BuildOptions(site_root=root))
-    assert report.errors == [], report.problems
-    return root / "public"
+def public(example_public):
+    return example_public
 
 
 @pytest.fixture(scope="module")

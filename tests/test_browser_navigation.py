@@ -1,7 +1,6 @@
 """A reader opens public/index.html straight from disk and clicks through the whole site."""
 
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -9,20 +8,14 @@ from urllib.request import url2pathname
 import pytest
 from browser import chromium_browser
 
-from notes_site.build import BuildOptions, build_site
-
 REPO = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def public(tmp_path_factory):
-    root = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "notes-site.yaml", root)
-    shutil.copytree(REPO / "content", root / "content")
-    build_site(BuildOptions(site_root=root))
-    return root / "public"
+def public(example_public):
+    return example_public
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,10 @@
 """In Chromium: the reading list sorts and filters, the table of contents sits where a reader
 looks for it, and formulas are typeset without any script."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 from browser import chromium_browser
-
-from notes_site.build import BuildOptions, build_site
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -15,12 +12,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def public(tmp_path_factory):
-    root = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "notes-site.yaml", root)
-    shutil.copytree(REPO / "content", root / "content")
-    build_site(BuildOptions(site_root=root))
-    return root / "public"
+def public(example_public):
+    return example_public
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,12 +25,8 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory):
-    root = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "notes-site.yaml", root)
-    shutil.copytree(REPO / "content", root / "content")
-    build_site(BuildOptions(site_root=root))
-    return root / "public"
+def example(example_public):
+    return example_public
 
 
 @pytest.fixture(scope="module")

