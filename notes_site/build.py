@@ -188,9 +188,9 @@ def build_locked(options: BuildOptions, output: Path, session: BuildSession | No
         report.problems.extend(result.problems)
         if result.note is not None:
             notes.append(result.note)
-    notes = fill_missing_dates(notes, site_root, report.problems)
-    if not options.drafts:
+    if not options.drafts:  # before dates: a draft without a date is normal (Hexo's _drafts have none)
         notes = [note for note in notes if not note.draft]
+    notes = fill_missing_dates(notes, site_root, report.problems)
     report.notes_published = len(notes)
     clock.lap("parse")
 

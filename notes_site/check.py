@@ -80,9 +80,9 @@ def check_site(site_root: Path, output: Path | None = None, drafts: bool = False
         report.problems.extend(result.problems)
         if result.note is not None:
             notes.append(result.note)
-    notes = fill_missing_dates(notes, site_root, report.problems)
     if not drafts:
         notes = [note for note in notes if not note.draft]
+    notes = fill_missing_dates(notes, site_root, report.problems)
     site, _planner, pages = place_and_plan(config, strings, notes, tree, build_report)
     report.problems.extend(build_report.problems)
     static_files = theme.static_files()

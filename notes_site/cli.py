@@ -265,3 +265,36 @@ def check(site_root: Path, drafts: bool, verbose: bool) -> None:
     click.echo(report.summary())
     if not report.clean():
         sys.exit(1)
+
+
+@main.command("import")
+@click.argument("kind", type=click.Choice(["hexo"]))
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="imported-site",
+    show_default=True,
+    help="The new site's folder; it must be new or empty.",
+)
+def import_site(kind: str, source: Path, target: Path) -> None:
+    """Make a notes-site site from a Hexo blog (KIND hexo), keeping its URLs.
+
+    SOURCE is the Hexo site's folder (with _config.yml and source/_posts/) or its
+    source/_posts folder. The original is only read. Prints what was converted, what
+    was guessed and what could not be converted, then the command to build.
+    """
+    from notes_site.errors import NotesSiteError
+    from notes_site.migrate import import_hexo
+
+    try:
+        report = import_hexo(source, target)
+    except NotesSiteError as exc:
+        print_failure(exc, verbose=False)
+        sys.exit(exc.exit_code)
+    for finding in report.findings:
+        colour = {"converted": "green", "guessed": "yellow"}.get(finding.kind, "red")
+        click.echo(click.style(finding.kind, fg=colour, bold=True) + str(finding)[len(finding.kind) :])
+    click.echo(f"\nImported {report.notes} notes into {target}. Next:")
+    click.echo(f"  cd {target} && notes-site build")

@@ -85,6 +85,7 @@ class SiteConfig:
     base_url: str = "/"
     per_page: int = 10
     permalink: str = ":year/:month/:day/:slug/"
+    permalink_timezone: str = ""  # the zone of :year/:month/:day in URLs; "" is `timezone` (Hexo uses its machine's)
     theme: str = "default"
     menu: tuple[MenuEntry, ...] = field(default_factory=tuple)
     excerpt: ExcerptSettings = field(default_factory=ExcerptSettings)
@@ -123,6 +124,10 @@ class SiteConfig:
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
 
+    @property
+    def permalink_tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.permalink_timezone or self.timezone)
+
 
 # Keys a user may write, with the type each must have (checked before building the config).
 SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
@@ -135,6 +140,7 @@ SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
     "base_url": str,
     "per_page": int,
     "permalink": str,
+    "permalink_timezone": str,
     "theme": str,
     "menu": (dict, list),
     "excerpt": dict,
@@ -311,15 +317,16 @@ def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]
     data = typed
     if data.get("language", "en") not in LANGUAGES:
         report("language", f"`language: {data['language']}` is not supported.", f"Use one of: {', '.join(LANGUAGES)}.")
-    if "timezone" in data:
-        try:
-            zoneinfo.ZoneInfo(data["timezone"])
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            report(
-                "timezone",
-                f"`timezone: {data['timezone']}` is not a known time zone.",
-                "Use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC.",
-            )
+    for key in ("timezone", "permalink_timezone"):
+        if data.get(key):
+            try:
+                zoneinfo.ZoneInfo(data[key])
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                report(
+                    key,
+                    f"`{key}: {data[key]}` is not a known time zone.",
+                    "Use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC.",
+                )
     if "per_page" in data and data["per_page"] < 1:
         report("per_page", "`per_page` must be at least 1.")
     if "permalink" in data:

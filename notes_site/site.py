@@ -106,6 +106,7 @@ def assemble_site(
     problems: list[Problem] = []
     ordered = sorted(notes, key=sort_key)
     zone = config.tzinfo
+    url_zone = config.permalink_tzinfo
     placed: list[PlacedNote] = []
     owners: dict[str, str] = {}  # output file -> the source that claims it
     for note in ordered:
@@ -115,7 +116,7 @@ def assemble_site(
                 config.permalink,
                 slug=note.slug,
                 source_rel=note.source,
-                posted=note.posted.astimezone(zone),
+                posted=note.posted.astimezone(url_zone),
                 category_slugs=category,
                 unicode_slugs=config.unicode_slugs,
             )

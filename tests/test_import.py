@@ -1,0 +1,178 @@
+"""A Hexo + NexT blogger moves to notes-site with one command, and every old URL still works."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pagetools import text_of
+
+from notes_site.build import BuildOptions, build_site
+from notes_site.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = REPO.parent / "shared" / "bench"
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+@pytest.fixture
+def hexo(tmp_path) -> Path:
+    """A small Hexo + NexT blog as a user has it: settings, a CJK post, an asset folder, a draft, a page."""
+    root = tmp_path / "blog"
+    write(
+        root / "_config.yml",
+        """
+        title: 我的论文笔记
+        subtitle: 读过的论文
+        author: Ada
+        language: zh-CN
+        timezone: Asia/Shanghai
+        url: https://ada.github.io
+        permalink: :year/:month/:day/:title/
+        per_page: 5
+        post_asset_folder: true
+        new_post_name: :year-:month-:day-:title.md
+        search:
+          path: search.xml
+        """,
+    )
+    write(root / "_config.next.yml", "menu:\n  home: / || fa fa-home\n  archives: /archives/ || fa fa-archive\n")
+    write(
+        root / "source/_posts/多兴趣召回.md",
+        """
+        ---
+        title: 多兴趣召回
+        date: 2024-05-22 02:12:00
+        categories:
+          - [machine_learning, recsys]
+        tags: [召回]
+        ---
+        胶囊网络的摘要。
+        <!-- more -->
+        正文。
+        """,
+    )
+    write(
+        root / "source/_posts/clip.md",
+        """
+        ---
+        title: CLIP
+        date: 2024-01-24 20:35:00
+        ---
+        ![arch](clip/arch.png)
+        """,
+    )
+    (root / "source/_posts/clip").mkdir()
+    (root / "source/_posts/clip/arch.png").write_bytes(b"png")
+    write(root / "source/_drafts/idea.md", "---\ntitle: Idea\n---\nLater.\n")
+    write(root / "source/about/index.md", "---\ntitle: About\n---\nMe.\n")
+    return root
+
+
+def fingerprint_of(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def run_import(source: Path, target: Path):
+    return CliRunner().invoke(main, ["import", "hexo", str(source), "--to", str(target)])
+
+
+def test_import_makes_a_site_that_keeps_the_old_urls_and_leaves_the_blog_untouched(hexo, tmp_path):
+    before = fingerprint_of(hexo)
+    result = run_import(hexo, tmp_path / "site")
+    assert result.exit_code == 0, result.output
+    assert fingerprint_of(hexo) == before
+    report = build_site(BuildOptions(site_root=tmp_path / "site"))
+    assert report.errors == [] and report.warnings == [], report.problems
+    public = tmp_path / "site/public"
+    # 02:12 in Shanghai is the previous day in UTC, where Hexo built: its URL says 05/21
+    assert (public / "2024/05/21/多兴趣召回/index.html").is_file()
+    assert (public / "2024/01/24/clip/index.html").is_file() and (public / "2024/01/24/clip/arch.png").is_file()
+    assert (public / "categories/machine-learning/recsys/index.html").is_file()
+
+
+def test_import_carries_settings_over_and_reports_what_it_did_guessed_and_left(hexo, tmp_path):
+    result = run_import(hexo, tmp_path / "site")
+    settings = (tmp_path / "site/notes-site.yaml").read_text(encoding="utf-8")
+    for line in ("title: 我的论文笔记", "language: zh-CN", "timezone: Asia/Shanghai", "per_page: 5"):
+        assert line in settings
+    assert "base_url: https://ada.github.io/" in settings and "home: /" in settings
+    output = result.output
+    assert f"converted: {hexo / '_config.yml'}:5: `timezone: Asia/Shanghai`" in output
+    assert "guessed: URL dates (:year/:month/:day) in UTC" in output
+    assert f"not converted: {hexo / '_config.yml'}:11: `search`: no notes-site equivalent" in output
+    assert "not converted: `new_post_name: :year-:month-:day-:title.md`" in output
+    assert f"not converted: {hexo / 'source/about/index.md'}" in output
+    assert "cd " in output and "notes-site build" in output.splitlines()[-1]
+
+
+def test_drafts_come_along_as_drafts(hexo, tmp_path):
+    run_import(hexo, tmp_path / "site")
+    draft = (tmp_path / "site/content/_drafts/idea.md").read_text(encoding="utf-8")
+    assert draft.startswith("---\ndraft: true\n")
+    build_site(BuildOptions(site_root=tmp_path / "site"))
+    assert "Idea" not in (tmp_path / "site/public/archives/index.html").read_text(encoding="utf-8")
+
+
+def test_import_never_writes_into_a_folder_that_is_not_empty(hexo, tmp_path):
+    target = tmp_path / "site"
+    target.mkdir()
+    (target / "mine.txt").write_text("keep")
+    result = run_import(hexo, target)
+    assert result.exit_code == 2 and "not empty" in result.output
+    assert [p.name for p in target.iterdir()] == ["mine.txt"]
+
+
+def test_a_folder_that_is_not_a_hexo_site_is_refused_with_what_to_do(tmp_path):
+    result = run_import(tmp_path, tmp_path / "site")
+    assert result.exit_code == 2 and "_config.yml" in result.output
+
+
+def test_the_standard_hexo_corpus_keeps_every_url_hexo_produced(tmp_path):
+    """../shared/bench/hexo-urls-1000.txt: what Hexo 8 made of `gen_corpus.py --notes 1000 --flavor hexo`."""
+    urls = BENCH / "hexo-urls-1000.txt"
+    if not urls.is_file():
+        pytest.skip(f"the Hexo URL list is not at {urls}")
+    blog = tmp_path / "blog"
+    command = [sys.executable, str(BENCH / "gen_corpus.py"), str(blog), "--notes", "1000", "--flavor", "hexo"]
+    subprocess.run(command, check=True, capture_output=True)
+    (blog / "_config.yml").write_bytes((BENCH / "anchors/hexo/_config.yml").read_bytes())
+    assert run_import(blog, tmp_path / "site").exit_code == 0
+    report = build_site(BuildOptions(site_root=tmp_path / "site"))
+    assert report.errors == []
+    public = tmp_path / "site/public"
+    ours = {"/" + p.parent.relative_to(public).as_posix() + "/" for p in public.glob("20*/*/*/*/index.html")}
+    assert ours == set(urls.read_text(encoding="utf-8").split())
+    # the home page lists the newest posts first, with the text before <!-- more --> as excerpt
+    posts = []
+    for path in (blog / "source/_posts").glob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        date = re.search(r"^date: (.+)$", text, re.M).group(1)
+        body = text.split("\n---\n", 1)[1]
+        posts.append((date, path.stem, body))
+    newest = sorted(posts, key=lambda post: post[0], reverse=True)[:10]
+    home = (public / "index.html").read_text(encoding="utf-8")
+    articles = re.findall(r"<article.*?</article>", home, re.S)
+    assert [re.search(r'href="([^"]+)"', a).group(1).rstrip("/").rsplit("/", 1)[-1] for a in articles] == [
+        stem for _date, stem, _body in newest
+    ]
+    for article, (_date, _stem, body) in zip(articles, newest, strict=True):
+        if "<!-- more -->" in body:
+            first_words = text_of(body.split("<!-- more -->")[0]).split()[:3]
+            assert all(word in text_of(article) for word in first_words)
+            assert "Read more" in article
