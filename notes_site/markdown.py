@@ -76,6 +76,18 @@ class FormulaFailure:
 
 
 @dataclass(frozen=True)
+class MarkupWarning:
+    """Something in the text notes-site shows as written but a reader should look at (an unknown `{% tag %}`).
+
+    Syntax plugins add these to `env["markup_warnings"]`; `line` counts from the first line of the text.
+    """
+
+    line: int
+    message: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
 class RenderedMarkdown:
     body_html: str  # the whole note, for its own page
     excerpt_html: str  # the part shown on listings (the whole note when there is no excerpt)
@@ -86,6 +98,7 @@ class RenderedMarkdown:
     words: int = 0  # CJK characters count as words, like NexT's symbols count
     formula_failures: tuple[FormulaFailure, ...] = ()
     search_text: str = ""  # the note as plain text, for the search index ("" when search is off)
+    markup_warnings: tuple[MarkupWarning, ...] = ()
 
 
 class MarkdownPipeline:
@@ -122,7 +135,7 @@ class MarkdownPipeline:
         self.md = md
 
     def render(self, text: str) -> RenderedMarkdown:
-        env: dict = {"math": self.math, "formula_failures": [], "search": self.search}
+        env: dict = {"math": self.math, "formula_failures": [], "search": self.search, "markup_warnings": []}
         tokens = self.parse(text, env)
         found = {
             "wikilinks": tuple(env.get("wikilinks", ())),
@@ -133,7 +146,8 @@ class MarkdownPipeline:
         }
         rendered = self.render_tokens(tokens, env)
         failures = tuple(dict.fromkeys(env.get("formula_failures", ())))
-        return replace(rendered, **found, formula_failures=failures)
+        warnings = tuple(dict.fromkeys(env.get("markup_warnings", ())))
+        return replace(rendered, **found, formula_failures=failures, markup_warnings=warnings)
 
     def render_tokens(self, tokens: list[Token], env: dict) -> RenderedMarkdown:
         cut = find_more_marker(tokens)
@@ -159,7 +173,15 @@ class MarkdownPipeline:
             return self.md.parse(text, env)
         except RecursionError:  # called from deep in a stack already: nest no deeper than markdown-it does
             env.clear()
-            env.update({"math": self.math, "formula_failures": [], "search": self.search, NESTING_KEY: INLINE_NESTING})
+            env.update(
+                {
+                    "math": self.math,
+                    "formula_failures": [],
+                    "search": self.search,
+                    "markup_warnings": [],
+                    NESTING_KEY: INLINE_NESTING,
+                }
+            )
             return self.md.parse(text, env)
 
 

@@ -286,6 +286,8 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         return ParsedNote(None, tuple(fields.problems))
     rendered = pipeline.render(split.body)
     offset = split.body_line - 1  # lines in the rendered Markdown count from the body's first line
+    for found in rendered.markup_warnings:
+        fields.problems.append(warning(found.message, source.path, found.line + offset, found.hint))
     for failure in rendered.formula_failures:
         fields.problems.append(
             warning(
