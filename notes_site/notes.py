@@ -272,7 +272,7 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         title = None
     slug_text = fields.text("slug")
     slug = make_slug(slug_text or stem, settings.unicode_slugs)
-    posted = fields.date("date", "posted", zone=zone)
+    posted = fields.date("date", "posted", zone=zone) or date_in_file_name(stem, zone)
     edited = fields.date("updated", "edited", "lastmod", zone=zone)
     categories = fields.categories()
     tags = fields.tags()
@@ -324,6 +324,20 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         search_text=rendered.search_text,
     )
     return ParsedNote(note, tuple(fields.problems))
+
+
+DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-.")
+
+
+def date_in_file_name(stem: str, zone: zoneinfo.ZoneInfo) -> datetime | None:
+    """Jekyll names posts `2024-05-22-clip.md`: without a `date`, the note is dated by its name."""
+    match = DATED_NAME.match(stem)
+    if not match:
+        return None
+    try:
+        return datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=zone)
+    except ValueError:  # 2024-02-30-x.md: not a date after all
+        return None
 
 
 def shorten_tex(tex: str, limit: int = 60) -> str:

@@ -164,3 +164,11 @@ def test_broken_encodings_are_errors_naming_the_file():
         source = SourceFile(Path("/s/enc.md"), "enc.md", data, 0.0)
         (problem,) = parse_note(source, SETTINGS, MarkdownPipeline()).problems
         assert problem.severity == "error" and "UTF" in problem.message and "UTF-8" in problem.hint
+
+
+def test_a_jekyll_post_without_a_date_is_dated_by_its_file_name():
+    note = parse("---\ntitle: CLIP\n---\nBody.\n", name="2024-05-22-clip.md").note
+    assert note.posted.isoformat() == "2024-05-22T00:00:00+08:00"
+    assert parse("---\ntitle: X\n---\nBody.\n", name="2024-02-30-x.md").note.posted is None  # not a date
+    dated = parse("---\ntitle: Y\ndate: 2023-01-02\n---\nBody.\n", name="2024-05-22-y.md").note
+    assert dated.posted.date().isoformat() == "2023-01-02"  # the front matter wins

@@ -1,0 +1,131 @@
+"""Hexo, NexT and Jekyll `{% tag %}` syntax in notes brought from those sites."""
+
+from test_markdown import assert_well_formed
+
+from notes_site.liquid_tags import liquid_tags_plugin
+from notes_site.markdown import LINK_CLOSE, LINK_OPEN, WIKI_CLOSE, WIKI_OPEN, WIKI_SPLIT, MarkdownPipeline, WikiRef
+
+pipeline = MarkdownPipeline()
+liquid_tags_plugin(pipeline.md)
+
+
+def html(text: str) -> str:
+    return pipeline.render(text).body_html.replace(LINK_OPEN, "").replace(LINK_CLOSE, "")
+
+
+def test_asset_img_is_an_image_next_to_the_note_with_title_and_alt():
+    rendered = pipeline.render(
+        '{% asset_img fig.png A plot of loss %}\n\n{% asset_img b.png 300 "Loss title" "alt text" %}\n'
+    )
+    assert (
+        f'<img src="{LINK_OPEN}fig.png{LINK_CLOSE}" alt="A plot of loss" title="A plot of loss" />'
+        in rendered.body_html
+    )
+    assert '<img src="b.png" alt="alt text" title="Loss title" width="300" />' in html(
+        '{% asset_img b.png 300 "Loss title" "alt text" %}'
+    )
+    assert [(link.url, link.line, link.image) for link in rendered.links] == [("fig.png", 1, True), ("b.png", 3, True)]
+
+
+def test_asset_link_and_asset_path_are_marked_relative_urls():
+    out = html(
+        '{% asset_link paper.pdf The paper %} at {% asset_path data.csv %}\n\n<img src="{% asset_path f.png %}">\n'
+    )
+    assert '<a href="paper.pdf">The paper</a> at data.csv' in out
+    assert '<img src="f.png">' in out
+    assert f"{LINK_OPEN}data.csv{LINK_CLOSE}" in pipeline.render("{% asset_path data.csv %}").body_html
+
+
+def test_post_link_and_post_url_are_wikilinks_collected_with_their_lines():
+    rendered = pipeline.render(
+        "Intro.\n\nSee {% post_link vit-notes The ViT notes %}\nand {% post_url 2024-01-01-x %}.\n"
+    )
+    assert rendered.wikilinks == (WikiRef("vit-notes", "", 3), WikiRef("2024-01-01-x", "", 4))
+    assert f"{WIKI_OPEN}vit-notes{WIKI_SPLIT}The ViT notes{WIKI_CLOSE}" in rendered.body_html
+    assert f"{WIKI_OPEN}2024-01-01-x{WIKI_SPLIT}2024-01-01-x{WIKI_CLOSE}" in rendered.body_html
+
+
+def test_jekyll_tags_as_markdown_link_destinations():
+    text = "[the post]({% post_url 2024-01-01-x %}), [file]({{ site.baseurl }}{% link _posts/2024-01-01-y.md %})\n"
+    rendered = pipeline.render(text + "\n![a plot]({% asset_path f.png %})\n")
+    assert f"{WIKI_OPEN}2024-01-01-x{WIKI_SPLIT}the post{WIKI_CLOSE}" in rendered.body_html
+    out = html(text)
+    assert '<a href="2024-01-01-y.md">file</a>' in out
+    assert '<img src="f.png" alt="a plot" />' in html("![a plot]({% asset_path f.png %})")
+    assert [link.url for link in rendered.links] == ["2024-01-01-y.md", "f.png"]
+
+
+def test_codeblock_and_highlight_are_highlighted_code_with_a_caption():
+    out = html("{% codeblock Array.map lang:js https://example.org docs %}\nconst a = 1;\n{% endcodeblock %}\n")
+    assert '<figure class="code-figure"><figcaption><span>Array.map</span>' in out
+    assert '<a href="https://example.org">docs</a>' in out and '<code class="language-js">' in out
+    assert '<code class="language-python"><span class="n">x</span>' in html(
+        "{% codeblock python %}\nx = 1\n{% endcodeblock %}\n"
+    )
+    ruby = html("{% highlight ruby linenos %}\ndef f; end\n{% endhighlight %}\n")
+    assert ruby.startswith('<pre class="highlight" tabindex="0"><code class="language-ruby"><span class="k">def</span>')
+    assert_well_formed(out)
+
+
+def test_blockquote_renders_markdown_and_cites_its_source():
+    out = html("{% blockquote David Levithan, Wide Awake %}\nDo not *just* read.\n{% endblockquote %}\n")
+    assert "<p>Do not <em>just</em> read.</p>" in out
+    assert "<footer><strong>David Levithan</strong> <cite>Wide Awake</cite></footer>\n</blockquote>" in out
+    assert_well_formed(out)
+
+
+def test_next_notes_and_tabs_render_their_markdown_without_javascript():
+    out = html("{% note warning %}\n**Careful**\n{% endnote %}\n\n{% note %}\nplain\n{% endnote %}\n")
+    assert '<div class="note note-warning">\n<p><strong>Careful</strong></p>\n</div>' in out
+    assert '<div class="note note-default">' in out
+    tabs = html(
+        "{% tabs Demo, 2 %}\n<!-- tab -->\n**one**\n<!-- endtab -->\n"
+        "<!-- tab Second @x -->\ntwo\n<!-- endtab -->\n{% endtabs %}\n"
+    )
+    assert '<details class="tab"><summary>Demo 1</summary>\n<p><strong>one</strong></p>' in tabs
+    assert '<details class="tab" open><summary>Second</summary>\n<p>two</p>' in tabs
+    assert_well_formed(out + tabs)
+
+
+def test_nested_block_tags_inside_a_list_item():
+    out = html("- item\n\n  {% note info %}\n  {% note danger %}\n  inner\n  {% endnote %}\n  {% endnote %}\n")
+    assert out.count('<div class="note') == 2 and "<p>inner</p>" in out
+    assert_well_formed(out)
+
+
+def test_raw_keeps_tags_as_text_but_renders_markdown():
+    rendered = pipeline.render(
+        "{% raw %}\n{% note %} {{ x }} *em* {% post_link a %}\n{% endraw %}\n\nInline {% raw %}{% foo %}{% endraw %}.\n"
+    )
+    assert "<p>{% note %} {{ x }} <em>em</em> {% post_link a %}</p>" in rendered.body_html
+    assert "<p>Inline {% foo %}.</p>" in rendered.body_html
+    assert rendered.markup_warnings == () and rendered.wikilinks == ()
+
+
+def test_tags_in_code_are_left_untouched():
+    rendered = pipeline.render(
+        "`{% asset_img a.png %}`\n\n```\n{% note %}\n```\n\n    {% foo %}\n\nand {{ liquid.output }}\n"
+    )
+    assert "<code>{% asset_img a.png %}</code>" in rendered.body_html
+    assert "<code>{% note %}\n</code>" in rendered.body_html and "<code>{% foo %}\n</code>" in rendered.body_html
+    assert "{{ liquid.output }}" in rendered.body_html
+    assert rendered.markup_warnings == () and rendered.links == ()
+
+
+def test_unknown_and_unclosed_tags_are_shown_as_written_and_reported_with_their_line():
+    rendered = pipeline.render("Intro.\n\nText\n{% youtube abc %} and <b>x</b>\n\n{% note info %}\nnever closed\n")
+    assert "{% youtube abc %}" in rendered.body_html and "{% note info %}" in rendered.body_html
+    assert [(w.line, w.message) for w in rendered.markup_warnings] == [
+        (4, "the Hexo/Jekyll tag `{% youtube %}` is not supported, so it is shown as written."),
+        (6, "the tag `{% note %}` has no matching `{% endnote %}`, so it is shown as written."),
+    ]
+    assert rendered.markup_warnings[0].hint == "Remove it, or replace it with Markdown."
+    assert_well_formed(rendered.body_html)
+
+
+def test_excerpts_stay_well_formed_around_block_tags():
+    cut = MarkdownPipeline(auto_excerpt_length=5)
+    liquid_tags_plugin(cut.md)
+    rendered = cut.render("{% note info %}\nA long first paragraph.\n\nAnother one.\n{% endnote %}\n\nAfter.\n")
+    assert_well_formed(rendered.excerpt_html)
+    assert "After." not in rendered.excerpt_html
