@@ -99,6 +99,7 @@ class RenderedMarkdown:
     formula_failures: tuple[FormulaFailure, ...] = ()
     search_text: str = ""  # the note as plain text, for the search index ("" when search is off)
     markup_warnings: tuple[MarkupWarning, ...] = ()
+    inline_tags: tuple[str, ...] = ()  # Obsidian's #tags written in the text
 
 
 class MarkdownPipeline:
@@ -120,6 +121,12 @@ class MarkdownPipeline:
         md.core.ruler.before("inline", "inline_nesting", inline_nesting)
         md.inline.ruler.before("link", "wikilink", parse_wikilink)
         md.core.ruler.push("collect_references", collect_references)
+        # The foreign syntaxes build on this module's tokens and markers, so they import it: import them here.
+        from notes_site.liquid_tags import liquid_tags_plugin
+        from notes_site.obsidian import obsidian_plugin
+
+        md.use(liquid_tags_plugin)  # Hexo's and Jekyll's {% tags %}
+        md.use(obsidian_plugin)  # ![[embeds]], #tags, > [!callouts], %%comments%%
         md.add_render_rule("fence", render_fence)
         md.add_render_rule("code_block", render_code_block)
         md.add_render_rule("heading_open", render_heading_open)
@@ -143,6 +150,7 @@ class MarkdownPipeline:
             "headings": tuple(env.get("headings", ())),
             "words": env.get("words", 0),
             "search_text": "\n".join(env.get("search_text", ())),
+            "inline_tags": tuple(env.get("inline_tags", ())),
         }
         rendered = self.render_tokens(tokens, env)
         failures = tuple(dict.fromkeys(env.get("formula_failures", ())))

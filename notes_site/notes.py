@@ -308,7 +308,7 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         posted=posted,
         edited=edited,
         categories=categories,
-        tags=tags,
+        tags=tuple(dict.fromkeys(tags + rendered.inline_tags)),  # Obsidian's #tags in the text count too
         draft=draft,
         slug=slug,
         description=description.strip(),
