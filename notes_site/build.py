@@ -18,7 +18,7 @@ from pathlib import Path
 from notes_site import __version__
 from notes_site.cache import CACHE_VERSION, BuildCache, cache_dir_for, load_cache, save_cache
 from notes_site.config import SiteConfig, load_config
-from notes_site.errors import OutputError, Problem, error, warning
+from notes_site.errors import OutputError, Problem, ProblemReport, error, warning
 from notes_site.notes import Note, ParsedNote, ParseSettings, parse_notes, parse_settings
 from notes_site.pages import Page, PagePlanner, fingerprint, site_view
 from notes_site.render import Renderer, find_theme, load_strings, render_pages
@@ -53,7 +53,7 @@ class BuildOptions:
 
 
 @dataclass
-class BuildReport:
+class BuildReport(ProblemReport):
     notes_read: int = 0
     notes_parsed: int = 0  # the rest came from the cache
     notes_published: int = 0
@@ -62,17 +62,8 @@ class BuildReport:
     files_copied: int = 0
     files_removed: int = 0
     seconds: float = 0.0
-    problems: list[Problem] = field(default_factory=list)
     output: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
     def summary(self) -> str:
         unchanged = self.pages_total - self.pages_written

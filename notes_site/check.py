@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from notes_site.build import drop_output_clashes, fill_missing_dates, load_notes, place_and_plan
 from notes_site.cache import BuildCache, cache_dir_for, load_cache
 from notes_site.config import load_config
-from notes_site.errors import Problem, ThemeError, error, warning
+from notes_site.errors import Problem, ProblemReport, ThemeError, error, warning
 from notes_site.notes import parse_settings
 from notes_site.pages import site_view
 from notes_site.papers import Duplicate, PaperCandidate, find_duplicates
@@ -27,19 +27,10 @@ from notes_site.urls import link_site_path, output_file, url_folder
 
 
 @dataclass
-class CheckReport:
+class CheckReport(ProblemReport):
     notes: int = 0
     pages: int = 0
-    problems: list[Problem] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
     def clean(self) -> bool:
         return not self.problems and not self.duplicates

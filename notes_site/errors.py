@@ -6,7 +6,7 @@ CLI prints them all, and only problems of severity "error" make the exit code 1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -69,3 +69,18 @@ class UsageError(NotesSiteError):
     """The command line asks for something impossible."""
 
     exit_code = 2
+
+
+@dataclass
+class ProblemReport:
+    """What a build or a check found; `errors` and `warnings` split it by severity."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
