@@ -74,12 +74,12 @@ BACKGROUND_MIN = 1000  # notes: below this, a process costs more than the work i
 def in_background(function: Callable[..., Any], *args: Any, size: int = 0) -> Callable[[], Any]:
     """Start `function(*args)` in a forked process while the caller goes on; call the result to wait for it.
 
-    Runs inline when forking is not safe or the job is small (`size` below BACKGROUND_MIN).
-    A failure in the process is retried inline, so its error reaches the caller as usual.
+    Runs inline, when waited for, if forking is not safe or the job is small (`size` below
+    BACKGROUND_MIN). A failure in the process is retried inline, so its error reaches the
+    caller as usual. Wait once.
     """
     if size < BACKGROUND_MIN or worker_count() < 2 or not can_fork():
-        value = function(*args)
-        return lambda: value
+        return lambda: function(*args)  # done when waited for, so errors surface at the same place
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
 

@@ -67,6 +67,15 @@ def example_public(tmp_path_factory) -> Path:
     return root / "public"
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for every browser test (skipped with a reason where there is none, never in CI)."""
+    from browser import chromium_browser
+
+    with chromium_browser() as browser:
+        yield browser
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> SiteFolder:
     root = tmp_path / "site"

@@ -6,7 +6,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from browser import chromium_browser
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -50,12 +49,6 @@ def public(example_public):
 @pytest.fixture(scope="module")
 def axe():
     return axe_or_skip()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium_browser() as browser:
-        yield browser
 
 
 def serve_from_site_root(page, public: Path) -> None:

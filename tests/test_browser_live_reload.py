@@ -4,7 +4,6 @@ import threading
 import time
 
 import pytest
-from browser import chromium_browser
 
 from notes_site.serve import DevServer
 
@@ -19,12 +18,6 @@ def served(site):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server, site
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium_browser() as browser:
-        yield browser
 
 
 def test_a_saved_edit_shows_without_reloading_and_errors_show_in_an_overlay(served, browser):

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import pytest
-from browser import chromium_browser
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -16,12 +15,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def public(example_public):
     return example_public
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium_browser() as browser:
-        yield browser
 
 
 def open_page(browser, url, problems):

@@ -4,7 +4,6 @@ looks for it, and formulas are typeset without any script."""
 from pathlib import Path
 
 import pytest
-from browser import chromium_browser
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -14,12 +13,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def public(example_public):
     return example_public
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium_browser() as browser:
-        yield browser
 
 
 def visible_column(page, index: int) -> list[str]:

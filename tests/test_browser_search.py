@@ -20,7 +20,6 @@ from urllib.parse import quote, unquote, urlparse
 import jinja2
 import pytest
 import yaml
-from browser import chromium_browser
 
 from notes_site.search import SearchDoc, build_search_index
 
@@ -127,12 +126,6 @@ def sites(tmp_path_factory):
     yield {"file": site.as_uri() + "/", "http": f"http://127.0.0.1:{server.server_address[1]}/notes/"}
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium_browser() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser import chromium_browser
 
 from notes_site.build import BuildOptions, build_site
 
@@ -16,12 +15,6 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium_browser() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,8 @@ def test_a_big_job_in_the_background_returns_what_it_would_inline():
     assert in_background(square_all, numbers, size=len(numbers))() == square_all(numbers)
 
 
-def test_a_failed_background_job_raises_its_error_when_waited_for():
-    wait = in_background(fail, "broken note", size=BACKGROUND_MIN)
+@pytest.mark.parametrize("size", [BACKGROUND_MIN, 1])  # in a forked process, and inline
+def test_a_failed_background_job_raises_its_error_when_waited_for(size):
+    wait = in_background(fail, "broken note", size=size)
     with pytest.raises(ValueError, match="broken note"):
         wait()
