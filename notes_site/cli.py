@@ -287,7 +287,8 @@ def import_site(kind: str, source: Path, target: Path) -> None:
     guessed and what could not be converted, then the command to build.
     """
     from notes_site.errors import NotesSiteError
-    from notes_site.migrate import import_hexo, import_hugo
+    from notes_site.migrate.hexo import import_hexo
+    from notes_site.migrate.hugo import import_hugo
 
     try:
         report = (import_hexo if kind == "hexo" else import_hugo)(source, target)

@@ -1,0 +1,149 @@
+"""`notes-site import hugo`: a Hugo site's settings, permalinks, menus and content/."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from notes_site.config import CONFIG_FILE, LANGUAGES
+from notes_site.errors import UsageError
+from notes_site.frontmatter import key_line
+from notes_site.migrate import ImportReport, check_target, copy_tree, yaml_setting
+from notes_site.migrate.hexo import HEXO_LANGUAGES
+
+# Hugo permalink tokens -> notes-site's (":section" becomes the section's own name).
+HUGO_TOKENS = {
+    ":year": ":year",
+    ":month": ":month",
+    ":day": ":day",
+    ":contentbasename": ":name",
+    ":filename": ":name",
+    ":slug": ":slug",
+    ":slugorfilename": ":slug",
+    ":slugorcontentbasename": ":slug",
+}
+HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "config.toml", "config.yaml", "config.yml")
+
+
+def import_hugo(source: Path, target: Path) -> ImportReport:
+    """A notes-site site in `target` from the Hugo site at `source` (its content/ and settings)."""
+    config_path = next((source / name for name in HUGO_CONFIGS if (source / name).is_file()), None)
+    if config_path is None or not (source / "content").is_dir():
+        raise UsageError(
+            f"{source} is not a Hugo site (no hugo.toml, hugo.yaml or config.toml beside a content/ folder). "
+            "Point `notes-site import hugo` at the folder holding them."
+        )
+    check_target(target)
+    report = ImportReport(target)
+    settings = hugo_settings(config_path, source / "content", report)
+    target.mkdir(parents=True, exist_ok=True)
+    report.notes, report.files = copy_tree(source / "content", target / "content", skip=("_index.md",))
+    report.add("converted", f"{report.notes} notes and {report.files} other files copied", source / "content")
+    for section_page in sorted((source / "content").rglob("_index.md")):
+        report.add("not converted", "a section page (_index.md); notes-site makes its own listings", section_page)
+    (target / CONFIG_FILE).write_text(settings, encoding="utf-8")
+    return report
+
+
+def load_hugo_config(path: Path) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".toml":
+        import tomllib
+
+        return tomllib.loads(text)
+    return yaml.safe_load(text) or {}
+
+
+def hugo_settings(config_path: Path, content: Path, report: ImportReport) -> str:
+    data = {str(k).lower(): v for k, v in load_hugo_config(config_path).items()}
+    text = config_path.read_text(encoding="utf-8")
+    lines = ["# notes-site settings imported from a Hugo site by `notes-site import hugo`.", ""]
+
+    def line_of(key: str) -> int | None:
+        return key_line(text, key) or key_line(text, key[0].lower() + key[1:])
+
+    def setting(key: str, value: Any, comment: str = "") -> None:
+        lines.append(yaml_setting(key, value, comment))
+
+    params = {str(k).lower(): v for k, v in (data.get("params") or {}).items()}
+    for key, value in (("title", data.get("title")), ("author", params.get("author") or data.get("author"))):
+        if isinstance(value, str) and value:
+            setting(key, value)
+            report.add("converted", f"`{key}`", config_path, line_of(key))
+    if isinstance(params.get("description"), str):
+        setting("description", params["description"])
+        report.add("converted", "`params.description`", config_path, line_of("description"))
+    language = str(data.get("locale") or data.get("languagecode") or data.get("defaultcontentlanguage") or "en")
+    mapped = HEXO_LANGUAGES.get(language.lower())
+    if mapped in LANGUAGES:
+        setting("language", mapped)
+        report.add("converted", f"language `{language}` as {mapped}", config_path)
+    else:
+        report.add("not converted", f"language `{language}`: notes-site speaks en and zh-CN", config_path)
+    if data.get("timezone"):
+        setting("timezone", str(data["timezone"]))
+        report.add("converted", f"`timeZone: {data['timezone']}`", config_path, line_of("timeZone"))
+    base = str(data.get("baseurl") or "")
+    if base.startswith(("http://", "https://")) and "example.com" not in base and "example.org" not in base:
+        setting("base_url", base.rstrip("/") + "/")
+        report.add("converted", f"`baseURL: {base}`", config_path, line_of("baseURL"))
+    elif base:
+        report.add("not converted", f"`baseURL: {base}` looks like a placeholder; set base_url yourself", config_path)
+    pager = (data.get("pagination") or {}).get("pagerSize") or data.get("paginate")
+    if isinstance(pager, int) and pager > 0:
+        setting("per_page", pager)
+        report.add("converted", f"page size {pager}", config_path)
+    setting("permalink", hugo_permalink(data.get("permalinks") or {}, content, config_path, report))
+    setting("unicode_slugs", True, "Hugo keeps Chinese file names in URLs")
+    menu = hugo_menu(data.get("menus") or data.get("menu") or {})
+    if menu:
+        lines.append(
+            yaml.safe_dump({"menu": menu}, allow_unicode=True, default_flow_style=False, sort_keys=False).rstrip()
+        )
+        report.add("converted", f"the main menu ({len(menu)} entries)", config_path, line_of("main"))
+    return "\n".join(lines) + "\n"
+
+
+def hugo_permalink(permalinks: dict[str, Any], content: Path, config_path: Path, report: ImportReport) -> str:
+    """One permalink for every note, from the pattern of the section that holds most notes.
+
+    Without a pattern Hugo puts a note at its path under content/: that is notes-site's :title.
+    """
+    if isinstance(permalinks.get("page"), dict):  # Hugo 0.144+: permalinks.page.<section>
+        permalinks = permalinks["page"]
+    sections: dict[str, int] = {}
+    for note in content.rglob("*.md"):
+        parts = note.relative_to(content).parts
+        if len(parts) > 1 and note.name != "_index.md":
+            sections[parts[0]] = sections.get(parts[0], 0) + 1
+    section = max(sections, key=lambda name: (sections[name], name), default="")
+    pattern = permalinks.get(section) if section else None
+    if not isinstance(pattern, str):
+        report.add("converted", "no permalink pattern: notes keep their path under content/ (:title)", config_path)
+        return ":title/"
+    others = sorted(name for name in permalinks if name != section and isinstance(permalinks[name], str))
+    if others:
+        report.add(
+            "not converted", f"the permalinks of {', '.join(others)}: one pattern serves every note", config_path
+        )
+    converted = pattern.strip("/") + ("/" if pattern.endswith("/") else "")
+    converted = converted.replace(":section", section).replace(":sections", section)
+    for token in sorted(set(re.findall(r":[a-z_]+", converted)), key=len, reverse=True):
+        if token in HUGO_TOKENS:
+            converted = converted.replace(token, HUGO_TOKENS[token])
+        else:
+            report.add("not converted", f"the permalink token {token} has no equivalent; :slug is used", config_path)
+            converted = converted.replace(token, ":slug")
+    report.add("converted", f"permalinks of `{section}`: {pattern} as {converted}", config_path)
+    return converted
+
+
+def hugo_menu(menus: dict[str, Any]) -> dict[str, str]:
+    entries = menus.get("main") if isinstance(menus, dict) else None
+    if not isinstance(entries, list):
+        return {}
+    ordered = sorted((e for e in entries if isinstance(e, dict)), key=lambda e: e.get("weight", 0))
+    return {str(e.get("name", e.get("url", ""))): str(e.get("url") or e.get("pageRef") or "/") for e in ordered}
