@@ -350,6 +350,7 @@ def place_and_plan(
         site, _ = assemble_site(config, notes, tree.assets, hidden)
         planner = PagePlanner(site, strings)
         pages = planner.plan()
+    report.problems.extend(planner.problems)
     return site, planner, pages
 
 
@@ -375,7 +376,7 @@ def copy_signature(path: Path) -> str:
 
 def notes_on_generated_pages(pages: list[Page]) -> tuple[set[Path], list[Problem]]:
     """Notes whose permalink lands on a page the site generates (/archives/, /tags/…)."""
-    generated = {output_file(page.path): page.info.kind for page in pages if page.info.kind != "note"}
+    generated = {output_file(page.path): page.info.kind for page in pages if page.info.kind not in ("note", "redirect")}
     clashing, problems = set(), []
     for page in pages:
         kind = generated.get(output_file(page.path)) if page.info.kind == "note" else None

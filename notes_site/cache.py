@@ -25,7 +25,7 @@ from pathlib import Path
 from notes_site.errors import Problem
 from notes_site.notes import ParsedNote
 
-CACHE_VERSION = 3  # bump whenever parsing, views or page signatures change meaning
+CACHE_VERSION = 4  # bump whenever parsing, views or page signatures change meaning
 STATE_FILE = "state.pickle"
 NOTES_FILE = "notes.pickle"
 

@@ -43,9 +43,10 @@ def name_key(text: str) -> str:
 class WikiIndex:
     """The names a note answers to, in three tiers; the first tier with a match decides.
 
-    1. its title; 2. its file name (with or without folders) or slug; 3. its paper's
-    title and aliases. So `[[CLIP]]` finds the note titled CLIP before a note whose
-    paper is also known as CLIP, and two notes on one tier make the link ambiguous.
+    1. its title; 2. its file name (with or without folders) or slug; 3. its own
+    `aliases` (Obsidian's other names) and its paper's title and aliases. So `[[CLIP]]`
+    finds the note titled CLIP before a note whose paper is also known as CLIP, and two
+    notes on one tier make the link ambiguous.
     """
 
     def __init__(self, placed: list[PlacedNote]) -> None:
@@ -59,6 +60,8 @@ class WikiIndex:
                 self.add(1, name, item)
             if stem.endswith("/index"):  # a bundle: posts/clip/index.md answers to "clip"
                 self.add(1, posixpath.basename(stem[: -len("/index")]), item)
+            for name in note.aliases:
+                self.add(2, name, item)
             if note.paper is not None:
                 for name in (note.paper.title, *note.paper.aliases):
                     self.add(2, name, item)

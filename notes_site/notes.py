@@ -14,8 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
+from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from notes_site.config import SiteConfig
 from notes_site.dates import DateError, describe, parse_date
@@ -34,10 +36,19 @@ from notes_site.frontmatter import (
 from notes_site.markdown import Heading, LinkRef, MarkdownPipeline, WikiRef
 from notes_site.papers import Paper, read_paper
 from notes_site.sources import NoteFile, SourceFile
-from notes_site.urls import file_stem_for_slug, make_slug
+from notes_site.urls import clean_path, file_stem_for_slug, make_slug
 from notes_site.workers import PARSE_CHUNK, PARSE_MIN, map_chunks, worker_count
 
 Category = tuple[str, ...]  # a path from the top-level category down: ("ml", "cv")
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """An old address of the note (`aliases: [/2019/old/]`, `redirect_from:`): a page there leads to it."""
+
+    path: str  # site-relative, as a page path: "2019/old/" or "old.html"
+    line: int | None
+
 
 KNOWN_KEYS = {
     "title",
@@ -52,7 +63,10 @@ KNOWN_KEYS = {
     "draft",
     "slug",
     "description",
+    "summary",
     "paper",
+    "aliases",
+    "redirect_from",
 }
 MAX_NOTE_BYTES = 20 * 1024 * 1024  # Markdown takes about 1.3 s per MB: a bigger note is data, not a note
 
@@ -95,6 +109,8 @@ class Note:
     headings: tuple[Heading, ...] = ()
     words: int = 0
     search_text: str = ""  # plain text for the search index
+    aliases: tuple[str, ...] = ()  # other names of the note, for wikilinks (Obsidian's `aliases`)
+    redirects: tuple[Redirect, ...] = ()
 
     @property
     def category(self) -> Category | None:
@@ -169,6 +185,45 @@ class FieldReader:
         except (ValueError, OverflowError) as exc:  # the date parser's own checks missed it
             self.fail(key, f"`{key}`: {describe(self.meta[key])} is not a date notes-site can use ({exc}).")
         return None
+
+    def names(self, key: str) -> tuple[str, ...]:
+        """A list of short texts (or one text): `aliases: [CLIP, 对比学习]`."""
+        value = self.meta.get(key)
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        names = []
+        for item in items:
+            if isinstance(item, (str, int, float)) and not isinstance(item, bool) and str(item).strip():
+                names.append(str(item).strip())
+            else:
+                self.warn(key, f"one of the `{key}` is {what(item)}, not a name or an address; it was left out.")
+        return tuple(dict.fromkeys(names))
+
+    def aliases_and_redirects(self) -> tuple[tuple[str, ...], tuple[Redirect, ...]]:
+        """Hugo's `aliases` are old addresses (they start with /), Obsidian's are other names.
+
+        Jekyll's `redirect_from` holds addresses only. An address on another host cannot be
+        served by this site, so it is reported instead.
+        """
+        names, redirects = [], []
+        for key in ("aliases", "redirect_from"):
+            for value in self.names(key):
+                if "://" in value:
+                    self.warn(
+                        key,
+                        f"`{value}` is on another host; a redirect can only be written at an address of this site.",
+                        "Write the path alone: /2019/05/old-name/",
+                    )
+                elif value.startswith("/") or key == "redirect_from" or value.endswith((".html", ".htm")):
+                    path = redirect_path(value)
+                    if path is None:
+                        self.warn(key, f"`{value}` is not an address a page can be written at.", "Write /old/path/.")
+                    else:
+                        redirects.append(Redirect(path, self.line(key)))
+                else:
+                    names.append(value)
+        return tuple(names), tuple(redirects)
 
     def flag(self, key: str) -> bool:
         value = self.meta.get(key, False)
@@ -278,6 +333,8 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
     tags = fields.tags()
     draft = fields.flag("draft")
     description = fields.text("description") or ""
+    summary = fields.text("summary") or ""  # Hugo's hand-written summary, in Markdown
+    aliases, redirects = fields.aliases_and_redirects()
     paper = None
     if "paper" in meta:
         paper, paper_problems = read_paper(meta["paper"], split.meta_text, source.path, (title or stem).strip())
@@ -298,6 +355,14 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
                 "Check the formula, or set `math: katex` to typeset formulas in the browser instead.",
             )
         )
+    excerpt_html, has_more = rendered.excerpt_html, rendered.has_more
+    if not has_more and (summary.strip() or description.strip()):
+        # NexT shows `description` (Hugo: `summary`) as the excerpt of a note without a more marker.
+        if summary.strip():
+            excerpt_html = pipeline.render(summary).body_html
+        else:
+            excerpt_html = f"<p>{escape(description.strip())}</p>\n"
+        has_more = True
     extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
     if isinstance(meta.get("extra"), dict):  # Zola keeps theme settings in an [extra] table
         extra = {**meta["extra"], **extra}
@@ -313,8 +378,8 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         slug=slug,
         description=description.strip(),
         body_html=rendered.body_html,
-        excerpt_html=rendered.excerpt_html,
-        has_more=rendered.has_more,
+        excerpt_html=excerpt_html,
+        has_more=has_more,
         extra=extra,
         paper=paper,
         wikilinks=tuple(replace(w, line=w.line + offset) for w in rendered.wikilinks),
@@ -322,8 +387,20 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         headings=rendered.headings,
         words=rendered.words,
         search_text=rendered.search_text,
+        aliases=aliases,
+        redirects=redirects,
     )
     return ParsedNote(note, tuple(fields.problems))
+
+
+def redirect_path(address: str) -> str | None:
+    """`/2019/05/old/` → "2019/05/old/"; `/old.html` stays a file; `/old` is a folder, as servers serve it."""
+    path = address.split("#", 1)[0].split("?", 1)[0].strip()
+    try:
+        cleaned = clean_path(unquote(path))
+    except ValueError:
+        return None
+    return cleaned or None
 
 
 DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-.")

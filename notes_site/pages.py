@@ -20,6 +20,7 @@ from notes_site import __version__
 from notes_site.bibtex import bibliography, bibtex_entry
 from notes_site.config import SiteConfig
 from notes_site.dates import format_date
+from notes_site.errors import Problem, warning
 from notes_site.feeds import (
     ArticleMeta,
     FeedCategory,
@@ -52,7 +53,16 @@ from notes_site.markdown import WIKI_CLOSE, WIKI_OPEN, WIKI_SPLIT, Heading
 from notes_site.papers import short_authors
 from notes_site.search import SearchDoc, build_search_index
 from notes_site.site import PlacedNote, Site, Term
-from notes_site.urls import bib_path, has_markers, href, listing_path, localize, relative_root, resolve_links
+from notes_site.urls import (
+    bib_path,
+    has_markers,
+    href,
+    listing_path,
+    localize,
+    output_file,
+    relative_root,
+    resolve_links,
+)
 from notes_site.workers import in_background
 
 DATA_FILE = ""  # the template of a page whose text notes-site writes itself (`context()["text"]`)
@@ -281,6 +291,7 @@ class PagePlanner:
         # page), "excerpt" (listings) or only "meta" (title, dates, terms: neighbours, archive)
         self.dependents: dict[str, list[tuple[Page, str]]] = {}
         self._graph: NoteGraph | None = None
+        self.problems: list[Problem] = []  # found while planning: redirects that cannot be written
 
     def plan(self) -> list[Page]:
         search_index = self.start_search_index()
@@ -304,6 +315,33 @@ class PagePlanner:
         pages += self.feed_pages(pages)
         not_found = self.strings.get("not_found_title", "Page not found")
         pages.append(Page(PageInfo("404", "404.html", not_found, ""), "404.html", lambda: fingerprint("404"), dict))
+        pages += self.redirect_pages({output_file(page.path) for page in pages})
+        return pages
+
+    def redirect_pages(self, taken: set[str]) -> list[Page]:
+        """A small page at each old address of a note (`aliases`, `redirect_from`) that leads to it.
+
+        A page of the site always wins over a redirect: the redirect is dropped with a warning.
+        """
+        pages: list[Page] = []
+        for item in self.site.notes:
+            for redirect in item.note.redirects:
+                if output_file(redirect.path) in taken:
+                    self.problems.append(
+                        warning(
+                            f"no redirect was written at /{redirect.path}: a page of the site is there.",
+                            item.note.path,
+                            redirect.line,
+                            "Remove that address from `aliases`/`redirect_from`, or move the page that is there.",
+                        )
+                    )
+                    continue
+                taken.add(output_file(redirect.path))
+                target = relative_root(redirect.path) + href(item.path)
+                context = {"target": target, "title": item.note.title, "canonical": self.url_of(item.path)}
+                info = PageInfo("redirect", redirect.path, item.note.title, "")
+                sign = fingerprint("redirect", target, item.note.title, context["canonical"])
+                pages.append(Page(info, "redirect.html", lambda sign=sign: sign, lambda c=context: c, item.note.path))
         return pages
 
     def shows(self, page: Page, items: list[PlacedNote], part: str) -> Page:
