@@ -268,7 +268,7 @@ def check(site_root: Path, drafts: bool, verbose: bool) -> None:
 
 
 @main.command("import")
-@click.argument("kind", type=click.Choice(["hexo", "hugo"]))
+@click.argument("kind", type=click.Choice(["hexo", "hugo", "jekyll", "obsidian"]))
 @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option(
     "--to",
@@ -279,19 +279,26 @@ def check(site_root: Path, drafts: bool, verbose: bool) -> None:
     help="The new site's folder; it must be new or empty.",
 )
 def import_site(kind: str, source: Path, target: Path) -> None:
-    """Make a notes-site site from a Hexo or Hugo site (KIND hexo or hugo), keeping its URLs.
+    """Make a notes-site site from a Hexo, Hugo or Jekyll site or an Obsidian vault, keeping its URLs.
 
     SOURCE is the Hexo site's folder (with _config.yml and source/_posts/) or its
-    source/_posts folder, or the Hugo site's folder (with hugo.toml or config.toml
-    and content/). The original is only read. Prints what was converted, what was
-    guessed and what could not be converted, then the command to build.
+    source/_posts folder; the Hugo site's folder (with hugo.toml or config.toml and
+    content/); the Jekyll site's folder (with _config.yml and _posts/); or the
+    Obsidian vault's folder. The original is only read. Prints what was converted,
+    what was guessed and what could not be converted, then the command to build.
     """
     from notes_site.errors import NotesSiteError
-    from notes_site.migrate.hexo import import_hexo
-    from notes_site.migrate.hugo import import_hugo
 
+    if kind == "hexo":
+        from notes_site.migrate.hexo import import_hexo as importer
+    elif kind == "hugo":
+        from notes_site.migrate.hugo import import_hugo as importer
+    elif kind == "jekyll":
+        from notes_site.migrate.jekyll import import_jekyll as importer
+    else:
+        from notes_site.migrate.obsidian import import_obsidian as importer
     try:
-        report = (import_hexo if kind == "hexo" else import_hugo)(source, target)
+        report = importer(source, target)
     except NotesSiteError as exc:
         print_failure(exc, verbose=False)
         sys.exit(exc.exit_code)
