@@ -202,6 +202,7 @@ PERMALINK_TOKENS = (
     ":title",
     ":name",
     ":category",
+    ":categories",
 )
 
 

@@ -26,7 +26,19 @@ from notes_site.write import PatchedOutput
 
 # What places a note in the site, or in other notes' pages (links, backlinks, related notes,
 # the map, the reading list, BibTeX keys): a change to any of them needs the full build.
-PLACEMENT_FIELDS = ("posted", "categories", "tags", "slug", "draft", "source", "title", "paper", "aliases", "redirects")
+PLACEMENT_FIELDS = (
+    "posted",
+    "categories",
+    "tags",
+    "slug",
+    "draft",
+    "source",
+    "title",
+    "paper",
+    "aliases",
+    "redirects",
+    "permalink",
+)
 
 
 def patch_notes(session: BuildSession, changed: list[Path]) -> BuildReport | None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from notes_site.config import SiteConfig
+from notes_site.config import PERMALINK_TOKENS, SiteConfig
 from notes_site.dates import DateError, describe, parse_date
 from notes_site.errors import Problem, error, warning
 from notes_site.frontmatter import (
@@ -67,6 +67,8 @@ KNOWN_KEYS = {
     "paper",
     "aliases",
     "redirect_from",
+    "permalink",
+    "url",
 }
 MAX_NOTE_BYTES = 20 * 1024 * 1024  # Markdown takes about 1.3 s per MB: a bigger note is data, not a note
 
@@ -110,6 +112,7 @@ class Note:
     words: int = 0
     search_text: str = ""  # plain text for the search index
     aliases: tuple[str, ...] = ()  # other names of the note, for wikilinks (Obsidian's `aliases`)
+    permalink: str = ""  # the note's own address (`permalink:`, Hugo's `url:`), instead of the site's pattern
     redirects: tuple[Redirect, ...] = ()
 
     @property
@@ -225,6 +228,26 @@ class FieldReader:
                     names.append(value)
         return tuple(names), tuple(redirects)
 
+    def permalink(self) -> str:
+        """The note's own address: `/papers/clip/`, `/clip.html`, or a pattern with the site's tokens."""
+        key = self.first_key("permalink", "url")
+        address = (self.text(key) or "").strip() if key else ""
+        if not address:
+            return ""
+        if "://" in address:
+            self.warn(key, f"`{key}: {address}` is on another host, so the note keeps the site's pattern.")
+            return ""
+        unknown = [token for token in re.findall(r":[a-z_]+", address) if token not in PERMALINK_TOKENS]
+        if unknown or ".." in address.split("/"):
+            problem = f"the token {unknown[0]} is unknown" if unknown else "it climbs out of the site"
+            self.warn(
+                key,
+                f"`{key}: {address}` cannot be used ({problem}), so the note keeps the site's pattern.",
+                f"Known tokens: {' '.join(PERMALINK_TOKENS)}.",
+            )
+            return ""
+        return address
+
     def flag(self, key: str) -> bool:
         value = self.meta.get(key, False)
         if isinstance(value, bool) or value is None:
@@ -326,7 +349,7 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         fields.warn("title", f"the title is empty; the note is titled `{stem}` after its file name.", "Write a title.")
         title = None
     slug_text = fields.text("slug")
-    slug = make_slug(slug_text or stem, settings.unicode_slugs)
+    slug = make_slug(slug_text or without_date_prefix(stem), settings.unicode_slugs)
     posted = fields.date("date", "posted", zone=zone) or date_in_file_name(stem, zone)
     edited = fields.date("updated", "edited", "lastmod", zone=zone)
     categories = fields.categories()
@@ -335,6 +358,7 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
     description = fields.text("description") or ""
     summary = fields.text("summary") or ""  # Hugo's hand-written summary, in Markdown
     aliases, redirects = fields.aliases_and_redirects()
+    permalink = fields.permalink()
     paper = None
     if "paper" in meta:
         paper, paper_problems = read_paper(meta["paper"], split.meta_text, source.path, (title or stem).strip())
@@ -389,6 +413,7 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         search_text=rendered.search_text,
         aliases=aliases,
         redirects=redirects,
+        permalink=permalink,
     )
     return ParsedNote(note, tuple(fields.problems))
 
@@ -415,6 +440,11 @@ def date_in_file_name(stem: str, zone: zoneinfo.ZoneInfo) -> datetime | None:
         return datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=zone)
     except ValueError:  # 2024-02-30-x.md: not a date after all
         return None
+
+
+def without_date_prefix(stem: str) -> str:
+    """`2024-05-22-clip` → `clip`: the date is the note's, not part of its name (Jekyll, Hexo's new_post_name)."""
+    return stem[11:] if date_in_file_name(stem, zoneinfo.ZoneInfo("UTC")) else stem
 
 
 def shorten_tex(tex: str, limit: int = 60) -> str:

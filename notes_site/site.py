@@ -113,7 +113,7 @@ def assemble_site(
         category = tuple(make_slug(n, config.unicode_slugs) for n in note.category) if note.category else ()
         try:
             path = permalink_path(
-                config.permalink,
+                note.permalink or config.permalink,
                 slug=note.slug,
                 source_rel=note.source,
                 posted=note.posted.astimezone(url_zone),

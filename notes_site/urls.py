@@ -87,8 +87,10 @@ def permalink_path(
             return folders + slug
         if token == ":name":
             return make_slug(stem_parts[-1], unicode_slugs)
-        if token == ":category":
+        if token == ":category":  # Hexo: "uncategorized" stands in for none
             return "/".join(category_slugs) or "uncategorized"
+        if token == ":categories":  # Jekyll: no categories, no folder
+            return "/".join(category_slugs)
         dates = {
             ":year": f"{posted.year:04d}",
             ":month": f"{posted.month:02d}",

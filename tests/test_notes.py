@@ -166,9 +166,12 @@ def test_broken_encodings_are_errors_naming_the_file():
         assert problem.severity == "error" and "UTF" in problem.message and "UTF-8" in problem.hint
 
 
-def test_a_jekyll_post_without_a_date_is_dated_by_its_file_name():
+def test_a_jekyll_post_without_a_date_is_dated_by_its_file_name_which_leaves_the_slug():
     note = parse("---\ntitle: CLIP\n---\nBody.\n", name="2024-05-22-clip.md").note
     assert note.posted.isoformat() == "2024-05-22T00:00:00+08:00"
-    assert parse("---\ntitle: X\n---\nBody.\n", name="2024-02-30-x.md").note.posted is None  # not a date
+    assert note.slug == "clip"
+    not_a_date = parse("---\ntitle: X\n---\nBody.\n", name="2024-02-30-x.md").note
+    assert not_a_date.posted is None and not_a_date.slug == "2024-02-30-x"
     dated = parse("---\ntitle: Y\ndate: 2023-01-02\n---\nBody.\n", name="2024-05-22-y.md").note
     assert dated.posted.date().isoformat() == "2023-01-02"  # the front matter wins
+    assert dated.slug == "y"

@@ -94,3 +94,35 @@ def test_description_or_summary_is_the_excerpt_of_a_note_without_a_more_marker(s
     assert [letter for letter in "ABCD" if "Read more" in cards[letter]] == ["A", "B", "C"]
     (a_page,) = site.public.glob("*/*/*/a/index.html")
     assert "Full text A." in a_page.read_text(encoding="utf-8")
+
+
+def test_a_note_with_its_own_permalink_keeps_that_address_whatever_the_pattern(site):
+    site.settings('permalink: ":year/:month/:day/:slug/"\n')
+    site.note("own.md", "title: Own\ndate: 2024-01-05\npermalink: /own/path/\n")
+    site.note("hugo.md", "title: Hugo\ndate: 2024-01-06\nurl: /about-hugo.html\n")
+    site.note("tokens.md", "title: Tokens\ndate: 2024-01-07\npermalink: /papers/:year/:slug/\n")
+    site.note("bad.md", "title: Bad\ndate: 2024-01-08\npermalink: /x/:nope/\n")
+    report = site.build()
+    assert "Own" in site.page("own/path/")
+    assert "Hugo" in site.page("about-hugo.html")
+    assert "Tokens" in site.page("papers/2024/tokens/")
+    assert "Bad" in site.page("2024/01/08/bad/")
+    (problem,) = report.warnings
+    assert (problem.path.name, problem.line) == ("bad.md", 4) and ":nope is unknown" in problem.message
+
+
+def test_two_notes_claiming_one_permalink_is_an_error_naming_both(site):
+    site.note("a.md", "title: A\ndate: 2024-01-05\npermalink: /same/\n")
+    site.note("b.md", "title: B\ndate: 2024-01-04\npermalink: /same/\n")
+    report = site.build()
+    (problem,) = report.errors
+    assert "a.md" in problem.message and "b.md" in problem.message
+
+
+def test_jekyll_categories_token_leaves_no_folder_for_a_note_without_categories(site):
+    site.settings('permalink: ":categories/:year/:month/:day/:slug.html"\n')
+    site.note("2024-05-22-clip.md", "title: CLIP\ncategories: [ML, CV]\n")
+    site.note("2024-05-21-plain.md", "title: Plain\n")
+    assert not site.build().problems
+    assert "CLIP" in site.page("ml/cv/2024/05/22/clip.html")
+    assert "Plain" in site.page("2024/05/21/plain.html")
