@@ -33,6 +33,7 @@ class MenuEntry:
 @dataclass(frozen=True)
 class ExcerptSettings:
     auto_length: int = 0  # 0: a note without a marker shows in full on listings
+    separator: str = ""  # another excerpt marker besides <!-- more --> (Jekyll's excerpt_separator)
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,13 @@ SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
 }
 # Settings that are groups of keys: the dataclass that holds them, and what each key must be.
 GROUPS: dict[str, tuple[type, dict[str, tuple[type, str]]]] = {
-    "excerpt": (ExcerptSettings, {"auto_length": (int, "a whole number of characters (0 turns it off)")}),
+    "excerpt": (
+        ExcerptSettings,
+        {
+            "auto_length": (int, "a whole number of characters (0 turns it off)"),
+            "separator": (str, "the text that ends a note's excerpt, e.g. <!--excerpt-->"),
+        },
+    ),
     "toc": (
         TocSettings,
         {

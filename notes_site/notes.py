@@ -69,6 +69,7 @@ KNOWN_KEYS = {
     "redirect_from",
     "permalink",
     "url",
+    "excerpt_separator",
 }
 MAX_NOTE_BYTES = 20 * 1024 * 1024  # Markdown takes about 1.3 s per MB: a bigger note is data, not a note
 
@@ -82,11 +83,19 @@ class ParseSettings:
     auto_excerpt_length: int
     math: str = "mathml"
     search: str = "text"  # what plain text notes keep for the search index: "", "text" or "code"
+    excerpt_separator: str = ""
 
 
 def parse_settings(config: SiteConfig) -> ParseSettings:
     search = "" if not config.search.enabled else "code" if config.search.index_code else "text"
-    return ParseSettings(config.timezone, config.unicode_slugs, config.excerpt.auto_length, config.math, search)
+    return ParseSettings(
+        config.timezone,
+        config.unicode_slugs,
+        config.excerpt.auto_length,
+        config.math,
+        search,
+        config.excerpt.separator,
+    )
 
 
 @dataclass(frozen=True)
@@ -365,7 +374,8 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         fields.problems.extend(paper_problems)
     if any(p.severity == "error" for p in fields.problems):
         return ParsedNote(None, tuple(fields.problems))
-    rendered = pipeline.render(split.body)
+    separator = fields.text("excerpt_separator") or settings.excerpt_separator
+    rendered = pipeline.render(with_more_marker(split.body, separator) if separator else split.body)
     offset = split.body_line - 1  # lines in the rendered Markdown count from the body's first line
     for found in rendered.markup_warnings:
         fields.problems.append(warning(found.message, source.path, found.line + offset, found.hint))
@@ -440,6 +450,19 @@ def date_in_file_name(stem: str, zone: zoneinfo.ZoneInfo) -> datetime | None:
         return datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=zone)
     except ValueError:  # 2024-02-30-x.md: not a date after all
         return None
+
+
+def with_more_marker(body: str, separator: str) -> str:
+    """Jekyll's `excerpt_separator`: its first occurrence becomes `<!-- more -->`, lines kept in place.
+
+    A blank-line separator (Jekyll's default, "\n\n") ends the excerpt after the first
+    paragraph; an HTML comment may interrupt a paragraph, so no line is added.
+    """
+    if separator.strip() == "":
+        start = len(body) - len(body.lstrip("\n"))
+        at = body.find("\n\n", start)
+        return body if at < 0 else body[:at] + "\n<!-- more -->\n" + body[at + 2 :]
+    return body.replace(separator, "<!-- more -->", 1)
 
 
 def without_date_prefix(stem: str) -> str:

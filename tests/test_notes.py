@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -175,3 +176,21 @@ def test_a_jekyll_post_without_a_date_is_dated_by_its_file_name_which_leaves_the
     dated = parse("---\ntitle: Y\ndate: 2023-01-02\n---\nBody.\n", name="2024-05-22-y.md").note
     assert dated.posted.date().isoformat() == "2023-01-02"  # the front matter wins
     assert dated.slug == "y"
+
+
+def test_jekyll_excerpt_separator_of_the_note_or_the_site_ends_the_excerpt():
+    note = parse("---\ntitle: A\nexcerpt_separator: <!--break-->\n---\nIntro.\n\n<!--break-->\n\nRest.\n").note
+    assert note.has_more and "Intro." in note.excerpt_html and "Rest." not in note.excerpt_html
+    inline = parse("---\ntitle: A\nexcerpt_separator: '[[more]]'\n---\nIntro [[more]] rest.\n").note
+    assert inline.has_more and "Intro" in inline.excerpt_html and "rest" not in inline.excerpt_html
+    site_wide = replace(SETTINGS, excerpt_separator="\n\n")  # Jekyll's default: the first paragraph
+    source = SourceFile(Path("/site/content/b.md"), "b.md", b"---\ntitle: B\n---\nFirst.\nStill first.\n\nSecond.\n", 0)
+    first = parse_note(source, site_wide, MarkdownPipeline()).note
+    assert first.has_more and "Still first." in first.excerpt_html and "Second." not in first.excerpt_html
+    assert "Second." in first.body_html and "more" not in first.body_html
+
+
+def test_lines_after_an_excerpt_separator_keep_their_numbers():
+    text = '---\ntitle: A\nexcerpt_separator: "\\n\\n"\n---\nFirst.\n\nSee [[Nowhere]].\n'
+    (wikilink,) = parse(text).note.wikilinks
+    assert wikilink.line == 7
