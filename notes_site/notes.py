@@ -57,6 +57,7 @@ KNOWN_KEYS = {
     "updated",
     "edited",
     "lastmod",
+    "last_modified_at",
     "categories",
     "category",
     "tags",
@@ -360,7 +361,7 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
     slug_text = fields.text("slug")
     slug = make_slug(slug_text or without_date_prefix(stem), settings.unicode_slugs)
     posted = fields.date("date", "posted", zone=zone) or date_in_file_name(stem, zone)
-    edited = fields.date("updated", "edited", "lastmod", zone=zone)
+    edited = fields.date("updated", "edited", "lastmod", "last_modified_at", zone=zone)
     categories = fields.categories()
     tags = fields.tags()
     draft = fields.flag("draft")

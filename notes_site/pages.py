@@ -380,7 +380,7 @@ class PagePlanner:
         excerpt = self.resolve(item, note.excerpt_html, None)
         view = NoteView(
             title=note.title,
-            path=item.path,
+            path=href(item.path),  # a URL: a kept old address may hold a space
             posted=posted,
             edited=edited,
             edited_shown=format_date(edited, fmt) != format_date(posted, fmt),
@@ -433,7 +433,7 @@ class PagePlanner:
             status=paper.status,
             rating=paper.rating,
             citation_key=self.site.citation_keys.get(item.note.source, ""),
-            bib_path=bib_path(item.path),
+            bib_path=href(bib_path(item.path)),
         )
 
     def listed(self, item: PlacedNote, page_path: str) -> NoteView:
@@ -467,8 +467,8 @@ class PagePlanner:
     def note_links(self, item: PlacedNote) -> tuple[tuple[NoteLink, ...], tuple[NoteLink, ...]]:
         """The notes linking to this one, and the notes related to it."""
         source = item.note.source
-        backlinks = tuple(NoteLink(n.note.title, n.path) for n in self.site.links.backlinks.get(source, ()))
-        related = tuple(NoteLink(n.note.title, n.path) for n in self.site.links.related.get(source, ()))
+        backlinks = tuple(NoteLink(n.note.title, href(n.path)) for n in self.site.links.backlinks.get(source, ()))
+        related = tuple(NoteLink(n.note.title, href(n.path)) for n in self.site.links.related.get(source, ()))
         return backlinks, related
 
     def toc(self, headings: tuple[Heading, ...]) -> tuple[TocEntry, ...]:
@@ -911,7 +911,7 @@ def nest_headings(headings: list[Heading], start: int, end: int) -> tuple[tuple[
 
 
 def neighbour(item: PlacedNote | None) -> NoteLink | None:
-    return NoteLink(item.note.title, item.path) if item is not None else None
+    return NoteLink(item.note.title, href(item.path)) if item is not None else None
 
 
 def page_window(paths: list[str], current: int, around: int = 2) -> tuple[PageLink, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from html.parser import HTMLParser
@@ -48,3 +49,12 @@ def text_of(html: str) -> str:
 
 def all_pages(public: Path) -> list[str]:
     return sorted(p.relative_to(public).as_posix() for p in public.rglob("*.html"))
+
+
+def files_of(folder: Path) -> dict[str, str]:
+    """Every file under `folder` with a hash of its bytes, so a changed or new file shows by name."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }

@@ -9,14 +9,21 @@ what they share: the report, the copying and the settings file's lines.
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 import yaml
 
-from notes_site.errors import UsageError
+from notes_site.errors import NotesSiteError, UsageError
+from notes_site.frontmatter import FrontMatterError, load_meta, split_front_matter
+from notes_site.notes import Note
 
 
 @dataclass(frozen=True)
@@ -69,3 +76,154 @@ def copy_tree(source: Path, target: Path, skip: tuple[str, ...] = ()) -> tuple[i
         else:
             others += 1
     return notes, others
+
+
+def set_front_matter(path: Path, key: str, value: Any) -> None:
+    """Write `key: value` into a copied note's front matter, replacing the key if it is there.
+
+    Only the key's own lines change (a YAML block value is replaced whole), so the rest of
+    the front matter and the body stay as the author wrote them. TOML front matter (Hugo's
+    `+++`) gets a TOML line; a note without front matter gets one.
+    """
+    text = path.read_text(encoding="utf-8")
+    split = split_front_matter(text)
+    if split.meta_format == "toml":
+        line = f"{key} = {json.dumps(value, ensure_ascii=False)}"
+        pattern = re.compile(rf"^{re.escape(key)}[ \t]*=[^\n]*", re.M)
+    else:  # a one-line value, or a block value on the indented (or `- item`) lines below the key
+        line = yaml_setting(key, value)
+        pattern = re.compile(rf"^{re.escape(key)}[ \t]*:[^\n]*(?:\n(?:[ \t]+[^\n]*|-[^\n]*))*", re.M)
+    if not split.meta_format:
+        path.write_text(f"---\n{line}\n---\n{text}", encoding="utf-8")
+        return
+    meta_start = text.index("\n") + 1
+    meta_end = meta_start + len(split.meta_text)
+    meta = split.meta_text
+    if pattern.search(meta):
+        meta = pattern.sub(lambda _match: line, meta, count=1)
+    else:
+        meta = meta.rstrip("\n") + ("\n" if meta.strip() else "") + line + "\n"
+    path.write_text(text[:meta_start] + meta + text[meta_end:], encoding="utf-8")
+
+
+def mark_drafts(folder: Path) -> None:
+    """Hexo and Jekyll know drafts by their folder; notes-site by `draft: true` in the front matter."""
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() in (".md", ".markdown"):
+            set_front_matter(path, "draft", True)
+
+
+def copy_drafts(drafts: Path, content: Path, report: ImportReport) -> None:
+    """Drafts go beside the posts with `draft: true`: publishing one is deleting that line, as
+    `hexo publish` (or moving it into Jekyll's _posts) did. Beside a post of the same name, they
+    keep a folder of their own."""
+    names = [path.relative_to(drafts) for path in sorted(drafts.rglob("*")) if path.is_file()]
+    clash = any((content / name).exists() for name in names)
+    folder = content / "_drafts" if clash else content
+    copy_tree(drafts, folder)
+    count = 0
+    for name in names:
+        if name.suffix.lower() in (".md", ".markdown"):
+            set_front_matter(folder / name, "draft", True)
+            count += 1
+    where = "content/_drafts/ (some share a name with a post)" if clash else "content/"
+    report.add("converted", f"{count} drafts copied into {where} with `draft: true`", drafts)
+
+
+@dataclass(frozen=True)
+class ImportedNote:
+    """A copied note as the old generator saw it (its raw front matter) and as notes-site places it."""
+
+    source: str  # content-relative, e.g. "ml/2024-05-22-clip.md"
+    file: Path
+    meta: dict[str, Any]
+    note: Note
+    path: str  # where notes-site puts it: "2024/05/22/clip/"
+
+
+def keep_old_addresses(
+    site_root: Path, old_address: Callable[[ImportedNote], str | None], report: ImportReport, why: str
+) -> None:
+    """Give each note whose notes-site URL differs from its old one a `permalink:` with the old URL.
+
+    The new site is placed with notes-site's own code, so what is compared is exactly what
+    `notes-site build` will make. Drafts count too: they are published one day.
+    """
+    from notes_site.build import fill_missing_dates
+    from notes_site.config import load_config
+    from notes_site.notes import parse_notes, parse_settings
+    from notes_site.site import assemble_site
+    from notes_site.sources import scan_content
+
+    try:
+        config = load_config(site_root)
+    except NotesSiteError as exc:
+        report.add("not converted", f"the new settings do not load ({exc}); URLs were not checked")
+        return
+    tree = scan_content(config.content_dir, site_root)
+    parsed = parse_notes(list(tree.notes), parse_settings(config))
+    notes = fill_missing_dates([result.note for result in parsed if result.note is not None], site_root, [])
+    site, _problems = assemble_site(config, notes, tree.assets)
+    pinned = []
+    for item in site.notes:
+        file = item.note.path
+        try:
+            meta = load_meta(split_front_matter(file.read_text(encoding="utf-8")))
+        except FrontMatterError:
+            continue
+        imported = ImportedNote(item.note.source, file, meta, item.note, item.path)
+        old = old_address(imported)
+        if old is None:
+            continue
+        if old.strip("/") != item.path.strip("/"):
+            set_front_matter(file, "permalink", "/" + old.lstrip("/"))
+            pinned.append(f"/{old.lstrip('/')}")
+    if pinned:
+        examples = ", ".join(pinned[:3]) + (" …" if len(pinned) > 3 else "")
+        report.add(
+            "converted",
+            f"{len(pinned)} notes keep an old URL that the permalink pattern cannot make ({why}) "
+            f"through a `permalink:` line in their front matter: {examples}",
+        )
+
+
+ROOT_LINK = re.compile(r"""(\]\(\s*<?|\bsrc=["']|\bhref=["'])(/[^)\s"'<>]*)""")
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def relative_links(content: Path, site_prefix: str, report: ImportReport) -> None:
+    """Links and images written from the site root (`/images/fig.png`) made relative to the note.
+
+    The old generator served `source/images/` (Hexo) or `assets/` (Jekyll) at the site root;
+    relative links keep working under a sub-path, from disk and in an editor's preview.
+    Only links to files that were copied change; code blocks are left alone.
+    """
+    prefix = "/" + site_prefix.strip("/") if site_prefix.strip("/") else ""
+    changed = 0
+    for note in sorted(content.rglob("*")):
+        if note.suffix.lower() not in (".md", ".markdown"):
+            continue
+
+        def relative(match: re.Match[str], note: Path = note) -> str:
+            url = match.group(2)
+            path, mark, rest = (re.split(r"([?#])", url, maxsplit=1) + ["", ""])[:3]
+            if prefix and (path == prefix or path.startswith(prefix + "/")):
+                path = path[len(prefix) :] or "/"
+            target = content / unquote(path).lstrip("/")
+            if not path.strip("/") or not target.is_file():
+                return match.group(0)
+            return match.group(1) + quote(os.path.relpath(target, note.parent).replace(os.sep, "/")) + mark + rest
+
+        lines = note.read_text(encoding="utf-8").split("\n")
+        in_code = False
+        for index, line in enumerate(lines):
+            if FENCE.match(line):
+                in_code = not in_code
+            elif not in_code and "/" in line:
+                lines[index] = ROOT_LINK.sub(relative, line)
+        text = "\n".join(lines)
+        if text != note.read_text(encoding="utf-8"):
+            note.write_text(text, encoding="utf-8")
+            changed += 1
+    if changed:
+        report.add("converted", f"links from the site root (/images/…) made relative in {changed} notes")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import zoneinfo
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +13,18 @@ import yaml
 
 from notes_site.config import CONFIG_FILE, LANGUAGES, PERMALINK_TOKENS
 from notes_site.errors import UsageError
-from notes_site.frontmatter import key_line
-from notes_site.migrate import ImportReport, check_target, copy_tree, yaml_setting
+from notes_site.frontmatter import FrontMatterError, key_line, load_meta, split_front_matter
+from notes_site.migrate import (
+    ImportedNote,
+    ImportReport,
+    check_target,
+    copy_drafts,
+    copy_tree,
+    keep_old_addresses,
+    set_front_matter,
+    yaml_setting,
+)
+from notes_site.notes import without_date_prefix
 
 # Hexo settings with a notes-site equivalent: Hexo key -> notes-site key.
 HEXO_SAME = {"title": "title", "subtitle": "subtitle", "description": "description", "author": "author"}
@@ -26,7 +39,9 @@ HEXO_IGNORED = {
     "default_category", "category_map", "tag_map", "new_post_name", "language", "timezone", "per_page",
     "permalink", "theme_config",
 }  # fmt: skip
-HEXO_TOKENS = {":year", ":month", ":day", ":i_month", ":i_day", ":hour", ":minute", ":second", ":title", ":name"}
+HEXO_TOKENS = {
+    ":year", ":month", ":day", ":i_month", ":i_day", ":hour", ":minute", ":second", ":title", ":name", ":category",
+}  # fmt: skip
 
 
 def import_hexo(source: Path, target: Path) -> ImportReport:
@@ -34,20 +49,105 @@ def import_hexo(source: Path, target: Path) -> ImportReport:
     root, posts = hexo_folders(source)
     check_target(target)
     report = ImportReport(target)
-    settings = hexo_settings(root, report)
+    settings, hexo_config = hexo_settings(root, report)
     target.mkdir(parents=True, exist_ok=True)
     content = target / "content"
     report.notes, report.files = copy_tree(posts, content)
     report.add("converted", f"{report.notes} posts and {report.files} other files copied into {content}", posts)
     drafts = root / "source" / "_drafts" if root else None
     if drafts and drafts.is_dir():
-        count, others = copy_tree(drafts, content / "_drafts")
-        mark_drafts(content / "_drafts")
-        report.add("converted", f"{count} drafts copied into content/_drafts/ with `draft: true`", drafts)
+        copy_drafts(drafts, content, report)
     if root:
         report_pages(root / "source", report)
     (target / CONFIG_FILE).write_text(settings, encoding="utf-8")
+    keep_hexo_tags(content, report)
+    keep_old_addresses(target, hexo_address(hexo_config, target), report, "capitals, spaces, front-matter tokens")
     return report
+
+
+def keep_hexo_tags(content: Path, report: ImportReport) -> None:
+    """`tags: a, b` is one tag for Hexo (its URL is /tags/a-b/); notes-site would read two."""
+    changed = []
+    for path in sorted(content.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        try:
+            meta = load_meta(split_front_matter(text))
+        except FrontMatterError:
+            continue
+        tags = meta.get("tags")
+        if isinstance(tags, str) and "," in tags:
+            set_front_matter(path, "tags", [tags.strip()])
+            changed.append(path)
+    if changed:
+        report.add(
+            "converted",
+            f"{len(changed)} notes write `tags: a, b`, one tag for Hexo: made a list of that one tag, so its URL stays",
+            changed[0],
+        )
+
+
+def hexo_address(config: dict[str, Any], site_root: Path) -> Callable[[ImportedNote], str | None]:
+    """Hexo's URL for a post: its permalink pattern filled in the way Hexo 8 fills it.
+
+    `:title` is the path under _posts as written (capitals, spaces, Chinese kept); dates
+    are in UTC, the zone of the machine Hexo ran on (see permalink_timezone); `:category`
+    is the last category's path; any other token is a front-matter field (`:abbrlink`).
+    """
+    pattern = str(config.get("permalink") or ":year/:month/:day/:title/")
+    case = config.get("filename_case", 0)
+    dated_names = ":year" in str(config.get("new_post_name") or "") and ":title" in str(config.get("new_post_name"))
+    default_category = str(config.get("default_category") or "uncategorized")
+    zone = zoneinfo.ZoneInfo("UTC")
+
+    def address(imported: ImportedNote) -> str | None:
+        note, meta = imported.note, imported.meta
+        if note.posted is None or imported.source.startswith("_drafts/"):
+            return None
+        if isinstance(meta.get("permalink"), str):
+            return None  # the note's own permalink is read by notes-site as Hexo read it
+        slug = imported.source.rsplit(".", 1)[0]
+        if dated_names:
+            folder, _slash, name = slug.rpartition("/")
+            slug = (folder + "/" if folder else "") + without_date_prefix(name)
+        slug = slug.lower() if case == 1 else slug.upper() if case == 2 else slug
+        posted = note.posted.astimezone(zone)
+        category = "/".join(hexo_slug(name, case) for name in note.category) if note.category else default_category
+        values = {
+            "title": slug,
+            "name": slug.rsplit("/", 1)[-1],
+            "post_title": note.title,
+            "year": f"{posted.year:04d}",
+            "month": f"{posted.month:02d}",
+            "day": f"{posted.day:02d}",
+            "hour": f"{posted.hour:02d}",
+            "minute": f"{posted.minute:02d}",
+            "second": f"{posted.second:02d}",
+            "i_month": str(posted.month),
+            "i_day": str(posted.day),
+            "category": category,
+            "hash": hashlib.sha1((slug + str(int(note.posted.timestamp()))).encode("utf-8")).hexdigest()[:12],
+        }
+        missing = []
+
+        def value(match: re.Match[str]) -> str:
+            token = match.group(1)
+            if token in values:
+                return values[token]
+            if isinstance(meta.get(token), (str, int, float)) and not isinstance(meta.get(token), bool):
+                return str(meta[token])
+            missing.append(token)
+            return match.group(0)
+
+        url = re.sub(r":([a-z_]+)", value, pattern)
+        return None if missing else url
+
+    return address
+
+
+def hexo_slug(name: str, case: int) -> str:
+    """Hexo's slugize: runs of spaces and punctuation become one `-`; capitals and Chinese stay."""
+    slug = re.sub(r"[\s~`!@#$%^&*()\-_+=\[\]{}|\\;:\"'<>,.?/]+", "-", name).strip("-")
+    return slug.lower() if case == 1 else slug.upper() if case == 2 else slug
 
 
 def hexo_folders(source: Path) -> tuple[Path | None, Path]:
@@ -63,8 +163,8 @@ def hexo_folders(source: Path) -> tuple[Path | None, Path]:
     )
 
 
-def hexo_settings(root: Path | None, report: ImportReport) -> str:
-    """The notes-site.yaml text for the Hexo settings, with a comment on every guess."""
+def hexo_settings(root: Path | None, report: ImportReport) -> tuple[str, dict[str, Any]]:
+    """The notes-site.yaml text for the Hexo settings, with a comment on every guess; the settings read."""
     config_path = root / "_config.yml" if root else None
     data: dict[str, Any] = {}
     text = ""
@@ -143,7 +243,7 @@ def hexo_settings(root: Path | None, report: ImportReport) -> str:
     new_post_name = str(data.get("new_post_name") or ":title.md")
     if new_post_name != ":title.md":
         report.add("not converted", f"`new_post_name: {new_post_name}`: notes-site new names files after the title")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", data
 
 
 def hexo_menu(root: Path | None, report: ImportReport) -> dict[str, str]:
@@ -158,16 +258,6 @@ def hexo_menu(root: Path | None, report: ImportReport) -> dict[str, str]:
                 report.add("converted", f"the NexT menu ({len(menu)} entries)", candidate)
                 return {str(k): str(v).split("||")[0].strip() for k, v in menu.items()}
     return {}
-
-
-def mark_drafts(folder: Path) -> None:
-    """Hexo knows drafts by their folder; notes-site by `draft: true` in the front matter."""
-    for path in folder.rglob("*.md"):
-        text = path.read_text(encoding="utf-8")
-        if text.startswith("---\n"):
-            path.write_text("---\ndraft: true\n" + text[4:], encoding="utf-8")
-        else:
-            path.write_text("---\ndraft: true\n---\n" + text, encoding="utf-8")
 
 
 def report_pages(source: Path, report: ImportReport) -> None:
