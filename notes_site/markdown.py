@@ -122,10 +122,12 @@ class MarkdownPipeline:
         md.inline.ruler.before("link", "wikilink", parse_wikilink)
         md.core.ruler.push("collect_references", collect_references)
         # The foreign syntaxes build on this module's tokens and markers, so they import it: import them here.
+        from notes_site.hugo_shortcodes import hugo_shortcodes_plugin
         from notes_site.liquid_tags import liquid_tags_plugin
         from notes_site.obsidian import obsidian_plugin
 
         md.use(liquid_tags_plugin)  # Hexo's and Jekyll's {% tags %}
+        md.use(hugo_shortcodes_plugin)  # Hugo's {{< shortcodes >}} and {{% shortcodes %}}
         md.use(obsidian_plugin)  # ![[embeds]], #tags, > [!callouts], %%comments%%
         md.add_render_rule("fence", render_fence)
         md.add_render_rule("code_block", render_code_block)

@@ -1,0 +1,553 @@
+"""Hugo shortcodes (`{{< name args >}}`, `{{% name args %}}`), so notes from a Hugo site build unchanged.
+
+As with `liquid_tags`, shortcodes become ordinary markdown-it tokens: a figure's image and links get link
+markers (page bundles resolve, `check` sees them), a `ref` is a wikilink, a highlight is a fence, so word
+counts, search text and excerpts work on them as on Markdown. Shortcodes in code are left alone, except
+Hugo's escaped form `{{</* x */>}}`, shown as `{{< x >}}` wherever it is written, as Hugo shows it. A
+shortcode we do not know stays visible as written and is reported as a `MarkupWarning` with its line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+from urllib.parse import quote
+
+from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkLabel
+from markdown_it.token import Token
+
+from notes_site.liquid_tags import line_text, render_prepared, tokenize_lines
+from notes_site.markdown import MarkupWarning
+from notes_site.sources import NOTE_SUFFIXES
+
+HEAD = re.compile(r"\{\{([<%])\s*(/?)\s*(\w[\w.-]*(?:/[\w.-]+)*)")
+# One argument, positional or `key=value`. A bare word cannot hold `{{`, so a shortcode that never
+# closes is given up at the next one instead of being scanned again from every `{{` on the line.
+ARGUMENT = re.compile(
+    r"""\s+(?:([A-Za-z_][\w-]*)\s*=\s*)?"""
+    r"""(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|`([^`]*)`|((?:[^\s"'`{]|\{(?!\{))+?))(?=\s|/?[>%]\}\})"""
+)
+TAIL = re.compile(r"\s*/?([>%])\}\}")
+CLOSER = {"<": ">", "%": "%"}
+# Hugo's comment form, the way to show a shortcode without running it.
+ESCAPED = re.compile(r"\{\{</\*(.{0,4000}?)\*/>\}\}|\{\{%/\*(.{0,4000}?)\*/%\}\}", re.DOTALL)
+SHORTCODE_LINE = re.compile(r"^\{\{[<%]\s*(/?)\s*(\w[\w.-]*(?:/[\w.-]+)*)[^\n]*?[>%]\}\}\s*$")
+DESTINATION_END = re.compile(r"(#[^\s)]*)?\s*\)")
+MAX_LINES = 30  # a shortcode's arguments may run over several lines; Hugo's rarely take more than a few
+
+BLOCK_SHORTCODES = ("figure", "highlight", "details")
+PAIRED = ("highlight", "details")
+REFS = ("ref", "relref")
+VIDEO_PAGES = {
+    "youtube": ("https://www.youtube.com/watch?v=", "YouTube video"),
+    "vimeo": ("https://vimeo.com/", "Vimeo video"),
+}
+TRUE_WORDS = ("true", "open", "yes", "1")
+PLAIN_TYPES = ("text", "text_special", "code_inline", "softbreak", "hardbreak")
+ALT_FROM = "hugo_alt_from"  # a figure's image whose alt text is its caption once the caption is parsed
+ATTRIBUTION = "hugo_attribution"  # a figure's `attr`, to be linked to its `attrlink`
+DESTINATION_KEY = "notes_site.hugo_destination"  # in env: where the next `({{` of the inline text is
+
+
+@dataclass(frozen=True)
+class Shortcode:
+    """One `{{< name args >}}` as written, and where it ends."""
+
+    name: str
+    closing: bool  # `{{< /name >}}`
+    delimiter: str  # "<" or "%"
+    positional: tuple[str, ...]
+    named: dict[str, str]
+    end: int
+
+
+def hugo_shortcodes_plugin(md: MarkdownIt) -> None:
+    """Add the block shortcodes, the inline ones, `[text]({{< ref >}})` and the pass that reports unknown ones."""
+    md.block.ruler.before(
+        "fence", "hugo_block", parse_block_shortcode, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
+    md.inline.ruler.before("link", "hugo_destination", parse_ref_destination)
+    md.inline.ruler.before("link", "hugo_inline", parse_inline_shortcode)
+    md.core.ruler.after("inline", "hugo_finish", finish_shortcodes)
+    for kind in ("hugo_open", "hugo_html", "hugo_close"):
+        md.add_render_rule(kind, render_prepared)
+
+
+def scan_shortcode(text: str, pos: int, end: int) -> Shortcode | None:
+    """The shortcode starting at `pos`, or None when the text there is not one."""
+    head = HEAD.match(text, pos, end)
+    if head is None:
+        return None
+    delimiter, slash, name = head.groups()
+    at, positional, named = head.end(), [], {}
+    while (tail := TAIL.match(text, at, end)) is None:
+        found = ARGUMENT.match(text, at, end)
+        if found is None:
+            return None
+        key, double, *others = found.groups()
+        value = double.replace('\\"', '"') if double is not None else next(v for v in others if v is not None)
+        if key:
+            named[key.lower()] = value
+        else:
+            positional.append(value)
+        at = found.end()
+    if tail.group(1) != CLOSER[delimiter]:
+        return None
+    return Shortcode(name, bool(slash), delimiter, tuple(positional), named, tail.end())
+
+
+def argument(shortcode: Shortcode, key: str, position: int | None = None) -> str:
+    """A named argument, or the positional one Hugo also accepts in its place."""
+    if key in shortcode.named:
+        return shortcode.named[key].strip()
+    if position is not None and position < len(shortcode.positional):
+        return shortcode.positional[position].strip()
+    return ""
+
+
+def written(name: str, delimiter: str, closing: bool = False) -> str:
+    return "{{" + delimiter + " " + ("/" if closing else "") + name + " " + CLOSER[delimiter] + "}}"
+
+
+def safe_url(md: MarkdownIt, url: str) -> str:
+    """A URL as a Markdown link keeps it: percent-encoded, and "" for `javascript:` and the like."""
+    url = md.normalizeLink(url.strip()) if url.strip() else ""
+    return url if url and md.validateLink(url) else ""
+
+
+def unescape(text: str) -> str:
+    """`{{</* figure */>}}` → `{{< figure >}}`."""
+    return ESCAPED.sub(without_comment_marks, text) if "/*" in text else text
+
+
+def without_comment_marks(match: re.Match[str]) -> str:
+    inner = match.group(1) if match.group(1) is not None else match.group(2)
+    return match.group(0)[:3] + inner + match.group(0)[-3:]
+
+
+def text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+# Block shortcodes
+
+
+def parse_block_shortcode(state, start: int, end: int, silent: bool) -> bool:
+    """A figure on lines of its own, or a highlight or details block whose closing stands on a line of its own."""
+    if state.is_code_block(start) or not state.src.startswith("{{", state.bMarks[start] + state.tShift[start]):
+        return False
+    found = whole_line_shortcode(state, start)
+    if found is None:
+        return False
+    shortcode, last = found
+    if shortcode.closing or shortcode.name not in BLOCK_SHORTCODES:
+        return False
+    closing = find_closing_line(state, last, shortcode.name) if shortcode.name in PAIRED else last
+    if closing is None:
+        return False  # shown as written, and reported, by the inline rule
+    if silent:
+        return True
+    if shortcode.name == "figure":
+        push_figure(state, shortcode, [start, last + 1])
+    elif shortcode.name == "highlight":
+        push_highlight(state, shortcode, start, last, closing)
+    else:
+        push_details(state, shortcode, start, last, closing)
+    state.line = closing + 1
+    return True
+
+
+def whole_line_shortcode(state, start: int) -> tuple[Shortcode, int] | None:
+    """The shortcode filling its lines from `start`, and its last line; its arguments may run over several lines."""
+    lines = []
+    for line in range(start, min(state.lineMax, start + MAX_LINES)):
+        text = line_text(state, line)
+        if line > start and (not text.strip() or state.sCount[line] < state.blkIndent):
+            return None
+        lines.append(text)
+        if "}}" in text:
+            joined = "\n".join(lines)
+            shortcode = scan_shortcode(joined, 0, len(joined))
+            if shortcode is not None:
+                return (shortcode, line) if not joined[shortcode.end :].strip() else None
+    return None
+
+
+def find_closing_line(state, after: int, name: str) -> int | None:
+    """The line of the `{{< /name >}}` that closes the block opened on the lines up to `after`."""
+    if state.src.find("/" + name, state.bMarks[after]) < 0:
+        return None  # most notes: no need to read every line after the opening
+    depth = 1
+    for line in range(after + 1, state.lineMax):
+        text = line_text(state, line)
+        if text and state.sCount[line] < state.blkIndent:
+            return None  # the list item or quote holding the block ended first
+        match = SHORTCODE_LINE.match(text)
+        if not match or match.group(2) != name:
+            continue
+        if match.group(1):
+            depth -= 1
+            if depth == 0:
+                return line
+        elif name == "details":  # a highlight holds code, where an opening means nothing
+            depth += 1
+    return None
+
+
+def push_html(state, html: str, nesting: int, line_map: list[int]) -> Token:
+    token = state.push({1: "hugo_open", 0: "hugo_html", -1: "hugo_close"}[nesting], "", nesting)
+    token.meta = {"html": html}
+    token.map = line_map
+    return token
+
+
+def push_inline(state, content: str, line_map: list[int], children: list[Token] | None = None) -> Token:
+    """An inline block: `content` is parsed as Markdown by the core inline rule, after any ready `children`."""
+    token = state.push("inline", "", 0)
+    token.content = content
+    token.map = line_map
+    token.children = children if children is not None else []
+    return token
+
+
+def push_figure(state, shortcode: Shortcode, line_map: list[int]) -> None:
+    """Hugo's figure: `<figure><a><img></a><figcaption><h4>title</h4><p>caption attr</p></figcaption></figure>`."""
+    title, caption, attribution = (argument(shortcode, key) for key in ("title", "caption", "attr"))
+    css = argument(shortcode, "class")
+    push_html(state, f'<figure class="{escape(css)}">\n' if css else "<figure>\n", 1, line_map)
+    image_tokens = figure_image(state.md, shortcode, in_link=False)
+    push_inline(state, "", line_map, image_tokens)
+    if not (title or caption or attribution):
+        push_html(state, "\n</figure>\n", -1, line_map)
+        return
+    push_html(state, "\n<figcaption>\n", 0, line_map)
+    if title:
+        push_html(state, "<h4>", 0, line_map)
+        push_inline(state, "", line_map, [text_token(title)])
+        push_html(state, "</h4>\n", 0, line_map)
+    if caption or attribution:
+        push_html(state, "<p>", 0, line_map)
+        caption_token = push_inline(state, caption, line_map)
+        image = next(token for token in image_tokens if token.type == "image")
+        if caption and not argument(shortcode, "alt"):
+            image.meta[ALT_FROM] = caption_token
+        if attribution:
+            link = safe_url(state.md, argument(shortcode, "attrlink"))
+            push_inline(state, attribution, line_map).meta[ATTRIBUTION] = (link, bool(caption))
+        push_html(state, "</p>\n", 0, line_map)
+    push_html(state, "</figcaption>\n</figure>\n", -1, line_map)
+
+
+def figure_image(md: MarkdownIt, shortcode: Shortcode, in_link: bool) -> list[Token]:
+    """The image, inside a link when the figure has one: Markdown's tokens, so relative URLs get link markers."""
+    image = Token("image", "img", 0)
+    image.attrs = {"src": safe_url(md, argument(shortcode, "src", 0)), "alt": ""}
+    for key in ("width", "height", "loading"):
+        if argument(shortcode, key):
+            image.attrs[key] = argument(shortcode, key)
+    alt = argument(shortcode, "alt")
+    image.children = [text_token(alt)] if alt else []
+    image.content = alt
+    link = safe_url(md, argument(shortcode, "link"))
+    if not link or in_link:
+        return [image]
+    opening = Token("link_open", "a", 1)
+    opening.attrs = {"href": link}
+    for key in ("target", "rel"):
+        if argument(shortcode, key):
+            opening.attrs[key] = argument(shortcode, key)
+    return [opening, image, Token("link_close", "a", -1)]
+
+
+def push_highlight(state, shortcode: Shortcode, start: int, last: int, closing: int) -> None:
+    """A fence token, so the code is highlighted, counted and searched like a fenced block; options are ignored."""
+    token = state.push("fence", "code", 0)
+    token.info = argument(shortcode, "lang", 0)
+    token.content = state.getLines(last + 1, closing, state.sCount[start], True)
+    token.markup = written("highlight", shortcode.delimiter)
+    token.map = [start, closing + 1]
+
+
+def push_details(state, shortcode: Shortcode, start: int, last: int, closing: int) -> None:
+    """Hugo 0.140's details: a `<details>` whose summary and body are Markdown."""
+    attributes = "".join(
+        f' {key}="{escape(argument(shortcode, key))}"' for key in ("class", "name", "title") if argument(shortcode, key)
+    )
+    if argument(shortcode, "open").lower() in TRUE_WORDS:
+        attributes += " open"
+    push_html(state, f"<details{attributes}><summary>", 1, [start, closing + 1])
+    push_inline(state, argument(shortcode, "summary") or "Details", [start, last + 1])
+    push_html(state, "</summary>\n", 0, [start, last + 1])
+    tokenize_lines(state, last + 1, closing)
+    push_html(state, "</details>\n", -1, [closing, closing + 1])
+
+
+# Inline shortcodes
+
+
+def parse_inline_shortcode(state, silent: bool) -> bool:
+    """A shortcode in running text, the escaped form, and what the block rule left (shown and reported)."""
+    pos = state.pos
+    if not state.src.startswith("{{", pos) or state.src[pos + 2 : pos + 3] not in ("<", "%"):
+        return False
+    escaped = ESCAPED.match(state.src, pos, state.posMax)
+    if escaped:
+        if not silent:
+            push_lines(state, unescape(escaped.group(0)))
+        state.pos = escaped.end()
+        return True
+    shortcode = scan_shortcode(state.src, pos, state.posMax)
+    if shortcode is None:
+        return False
+    if not silent:
+        push_inline_shortcode(state, shortcode, state.src[pos : shortcode.end])
+    state.pos = shortcode.end
+    return True
+
+
+def push_inline_shortcode(state, shortcode: Shortcode, source: str) -> None:
+    """Tokens for the shortcode, or its text as written with a warning to come from `finish_shortcodes`."""
+    name = shortcode.name
+    if shortcode.closing:
+        push_lines(state, source)  # the opening, shown as written too, is the one reported
+    elif name in REFS:
+        push_ref(state, argument(shortcode, "path", 0), "", source)
+    elif name in VIDEO_PAGES and argument(shortcode, "id", 0):
+        push_video(state, shortcode)
+    elif name == "figure":
+        push_inline_figure(state, shortcode)
+    else:
+        push_lines(state, source, shortcode)
+        return
+    push_line_breaks(state, source.count("\n"))
+
+
+def push_lines(state, text: str, reported: Shortcode | None = None) -> None:
+    """Text as written, its line breaks kept as softbreaks so later lines are counted right."""
+    for index, piece in enumerate(text.split("\n")):
+        if index:
+            state.push("softbreak", "br", 0)
+        token = state.push("hugo_text" if reported and not index else "text", "", 0)
+        token.content = piece
+        if reported and not index:
+            token.meta = {"shortcode": reported}
+
+
+def push_line_breaks(state, count: int) -> None:
+    """A shortcode written over several lines is shown on one: the lines after it still count from the note."""
+    for _ in range(count):
+        state.push("softbreak", "br", 0)
+
+
+def push_built(state, tokens: list[Token]) -> None:
+    """Tokens made apart from the inline state, pushed through it so its bookkeeping stays right."""
+    for built in tokens:
+        token = state.push(built.type, built.tag, built.nesting)
+        token.attrs, token.children, token.content = built.attrs, built.children, built.content
+        token.markup, token.info, token.meta = built.markup, built.info, built.meta
+
+
+def parse_markdown(state, text: str) -> list[Token]:
+    """Inline Markdown from an argument (a caption), parsed on its own, to be added with `push_built`."""
+    parsed: list[Token] = []
+    state.md.inline.parse(text, state.md, state.env, parsed)
+    return parsed
+
+
+def push_inline_figure(state, shortcode: Shortcode) -> None:
+    """A figure inside running text or a table cell: the same parts in spans, which may stand there."""
+    image_tokens = figure_image(state.md, shortcode, in_link=state.linkLevel > 0)
+    title, caption, attribution = (argument(shortcode, key) for key in ("title", "caption", "attr"))
+    caption_tokens = parse_markdown(state, caption) if caption else []
+    if caption and not argument(shortcode, "alt"):
+        image = next(token for token in image_tokens if token.type == "image")
+        image.children = [text_token(plain_text(caption_tokens))]
+    state.push("html_inline", "", 0).content = '<span class="figure">'
+    push_built(state, image_tokens)
+    if title or caption or attribution:
+        state.push("html_inline", "", 0).content = ' <span class="figcaption">'
+        parts = [[text_token(title)]] if title else []
+        parts += [caption_tokens] if caption else []
+        if attribution:
+            link = "" if state.linkLevel > 0 else safe_url(state.md, argument(shortcode, "attrlink"))
+            parts.append(linked(parse_markdown(state, attribution), link))
+        for index, part in enumerate(parts):
+            push_built(state, [text_token(" ")] * bool(index) + part)
+        state.push("html_inline", "", 0).content = "</span>"
+    state.push("html_inline", "", 0).content = "</span>"
+
+
+def push_video(state, shortcode: Shortcode) -> None:
+    """A plain link to the video's page: the site loads nothing from elsewhere."""
+    page, default_label = VIDEO_PAGES[shortcode.name]
+    label = argument(shortcode, "title") or default_label
+    if state.linkLevel > 0:
+        state.push("text", "", 0).content = label
+        return
+    state.push("link_open", "a", 1).attrs = {"href": page + quote(argument(shortcode, "id", 0), safe="")}
+    state.push("text", "", 0).content = label
+    state.push("link_close", "a", -1)
+
+
+# References to other notes
+
+
+def ref_target(spec: str) -> tuple[str, str, str]:
+    """("link" or "wiki", target, anchor) for the path a `ref` names.
+
+    Hugo looks from the note's folder, then from content/, or by name. `./x.md` and `../x.md` are
+    relative links, resolved from the note's file like Markdown links. Any other path is a wikilink,
+    which finds the note wherever it sits: by its path from content/ when a file is named
+    (`posts/x.md`, `/posts/x/index.md`), else by name (`x`, and `/posts/x`, a file or a bundle).
+    """
+    path, _hash, anchor = spec.strip().partition("#")
+    if path.startswith(("./", "../")) and path.endswith(NOTE_SUFFIXES):
+        return "link", path, anchor
+    path = path.strip("/")
+    if path.endswith(NOTE_SUFFIXES) and "/" in path:
+        return "wiki", path.rsplit(".", 1)[0], anchor
+    name = path.rsplit("/", 1)[-1]
+    return "wiki", (name.rsplit(".", 1)[0] if name.endswith(NOTE_SUFFIXES) else name), anchor
+
+
+def push_ref(state, spec: str, label: str, source: str, label_range: tuple[int, int] | None = None) -> None:
+    """A link to the note `spec` names: a wikilink, or a marked relative link for `./` and `../` paths."""
+    if state.linkLevel > 0:  # a link inside a link is invalid HTML: keep the text only
+        state.push("text", "", 0).content = label or spec
+        return
+    kind, target, anchor = ref_target(spec)
+    if kind == "wiki":
+        token = state.push("wikilink", "", 0)
+        token.meta = {"target": target, "anchor": anchor, "label": label}
+        token.content = source
+        return
+    state.push("link_open", "a", 1).attrs = {"href": safe_url(state.md, target + ("#" + anchor if anchor else ""))}
+    if label_range is None:
+        state.push("text", "", 0).content = spec
+    else:
+        old_pos, old_max = state.pos, state.posMax
+        state.pos, state.posMax = label_range
+        state.linkLevel += 1
+        state.md.inline.tokenize(state)
+        state.linkLevel -= 1
+        state.pos, state.posMax = old_pos, old_max
+    state.push("link_close", "a", -1)
+
+
+def next_destination(state) -> int:
+    """Where the next `({{` of this inline text is (-1: none), searched once per text rather than at every `[`."""
+    cached = state.env.get(DESTINATION_KEY)
+    if cached is None or cached[0] is not state.src or cached[1] > state.pos or 0 <= cached[2] < state.pos:
+        cached = (state.src, state.pos, state.src.find("({{", state.pos))
+        state.env[DESTINATION_KEY] = cached
+    return cached[2]
+
+
+def parse_ref_destination(state, silent: bool) -> bool:
+    """`[text]({{< ref "x.md" >}})`: CommonMark sees no link there (a destination has no spaces), so read it here."""
+    if not state.src.startswith("[", state.pos) or state.linkLevel > 0 or next_destination(state) < 0:
+        return False
+    label_end = parseLinkLabel(state, state.pos, True)
+    if label_end < 0 or not state.src.startswith("(", label_end + 1):
+        return False
+    at = label_end + 2
+    while at < state.posMax and state.src[at] in " \t\n":
+        at += 1
+    shortcode = scan_shortcode(state.src, at, state.posMax)
+    if shortcode is None or shortcode.closing or shortcode.name not in REFS:
+        return False
+    rest = DESTINATION_END.match(state.src, shortcode.end, state.posMax)
+    if rest is None:
+        return False
+    if not silent:
+        spec = argument(shortcode, "path", 0)
+        if rest.group(1) and "#" not in spec:
+            spec += rest.group(1)
+        label_start = state.pos + 1
+        push_ref(
+            state, spec, state.src[label_start:label_end], state.src[state.pos : rest.end()], (label_start, label_end)
+        )
+        push_line_breaks(state, state.src.count("\n", label_end, rest.end()))
+    state.pos = rest.end()
+    return True
+
+
+# Core pass
+
+
+def plain_text(tokens: list[Token]) -> str:
+    """What a reader sees of parsed inline Markdown, for an image's alt text."""
+    return "".join(" " if t.type in ("softbreak", "hardbreak") else t.content for t in tokens if t.type in PLAIN_TYPES)
+
+
+def finish_shortcodes(state) -> None:
+    """Report unknown shortcodes with their lines, finish figures, and show `{{</* x */>}}` in code as `{{< x >}}`.
+
+    Lines are counted as `collect_references` counts them: a block's first line plus line breaks.
+    """
+    if "{{" not in state.src:
+        return
+    warnings = state.env.setdefault("markup_warnings", [])
+    line = 0
+    for block in state.tokens:
+        if block.map:
+            line = block.map[0]
+        if block.type in ("fence", "code_block", "html_block"):
+            block.content = unescape(block.content)
+        if block.type != "inline" or not block.children:
+            continue
+        if ATTRIBUTION in block.meta:
+            link_attribution(block)
+        at = line
+        for token in block.children:
+            if token.type in ("softbreak", "hardbreak"):
+                at += 1
+            elif token.type in ("code_inline", "html_inline"):
+                token.content = unescape(token.content)
+            elif token.type == "hugo_text":
+                warnings.append(unsupported_warning(at + 1, token.meta.pop("shortcode")))
+                token.type = "text"
+            elif token.type == "image" and ALT_FROM in token.meta:
+                token.children = [text_token(plain_text(token.meta.pop(ALT_FROM).children))]
+
+
+def link_attribution(block: Token) -> None:
+    """A figure's `attr`, after a space when a caption comes first, inside a link to `attrlink` when there is one."""
+    link, after_caption = block.meta.pop(ATTRIBUTION)
+    children = linked(block.children, link)
+    block.children = [text_token(" "), *children] if after_caption else children
+
+
+def linked(tokens: list[Token], url: str) -> list[Token]:
+    """`tokens` inside a link to `url`, or as they are when there is no URL."""
+    if not url:
+        return tokens
+    opening = Token("link_open", "a", 1)
+    opening.attrs = {"href": url}
+    return [opening, *tokens, Token("link_close", "a", -1)]
+
+
+def unsupported_warning(line: int, shortcode: Shortcode) -> MarkupWarning:
+    name = shortcode.name
+    opening, closing = written(name, shortcode.delimiter), written(name, shortcode.delimiter, closing=True)
+    if name in PAIRED:
+        return MarkupWarning(
+            line,
+            f"the shortcode `{opening}` has no matching `{closing}` on a line of its own, so it is shown as written.",
+            f"Put `{opening}` and `{closing}` each on a line of its own.",
+        )
+    if name in VIDEO_PAGES:
+        return MarkupWarning(
+            line,
+            f"the shortcode `{opening}` names no video, so it is shown as written.",
+            f"Give the video's id: {{{{< {name} VIDEO_ID >}}}}.",
+        )
+    return MarkupWarning(
+        line,
+        f"the Hugo shortcode `{opening}` is not supported, so it is shown as written.",
+        "Replace it with Markdown (a link, an image or a quote), or remove it.",
+    )
