@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,7 @@ import yaml
 from notes_site.config import CONFIG_FILE, LANGUAGES
 from notes_site.errors import UsageError
 from notes_site.frontmatter import key_line
-from notes_site.migrate import ImportReport, check_target, copy_tree, yaml_setting
+from notes_site.migrate import ImportedNote, ImportReport, check_target, copy_tree, keep_old_addresses, yaml_setting
 from notes_site.migrate.hexo import HEXO_LANGUAGES
 
 # Hugo permalink tokens -> notes-site's (":section" becomes the section's own name).
@@ -45,7 +47,83 @@ def import_hugo(source: Path, target: Path) -> ImportReport:
     for section_page in sorted((source / "content").rglob("_index.md")):
         report.add("not converted", "a section page (_index.md); notes-site makes its own listings", section_page)
     (target / CONFIG_FILE).write_text(settings, encoding="utf-8")
+    keep_old_addresses(target, hugo_address(load_hugo_config(config_path)), report, "titles in URLs, other sections")
     return report
+
+
+def hugo_address(config: dict[str, Any]) -> Callable[[ImportedNote], str | None]:
+    """Hugo's URL for a page: its section's permalink pattern, or its path under content/.
+
+    `:title` and a `:slug` without a `slug:` are the title made into a path Hugo's way
+    (`urlize`: lower case, spaces to `-`, other punctuation dropped, letters of any script kept).
+    """
+    data = {str(k).lower(): v for k, v in config.items()}
+    permalinks = data.get("permalinks") or {}
+    if isinstance(permalinks.get("page"), dict):
+        permalinks = permalinks["page"]
+    lower = not data.get("disablepathtolower", False)
+
+    def urlize(text: str) -> str:
+        return hugo_sanitize(text.lower() if lower else text)
+
+    def address(imported: ImportedNote) -> str | None:
+        note, meta = imported.note, imported.meta
+        if note.posted is None or isinstance(meta.get("url"), str):
+            return None  # a page's own `url` is read by notes-site as Hugo read it
+        parts = imported.source.split("/")
+        folder = parts[:-2] if parts[-1].lower() == "index.md" and len(parts) > 1 else parts[:-1]
+        name = parts[-2] if parts[-1].lower() == "index.md" and len(parts) > 1 else parts[-1].rsplit(".", 1)[0]
+        section = folder[0] if folder else ""
+        slug = str(meta["slug"]) if isinstance(meta.get("slug"), (str, int)) else ""
+        pattern = permalinks.get(section) if section else None
+        if not isinstance(pattern, str):
+            return "/".join(urlize(part) for part in [*folder, slug or name]) + "/"
+        posted = note.posted  # Hugo dates a URL in the date's own zone, as notes-site does
+        values = {
+            "year": f"{posted.year:04d}",
+            "month": f"{posted.month:02d}",
+            "monthname": posted.strftime("%B").lower(),
+            "day": f"{posted.day:02d}",
+            "weekday": str(posted.isoweekday() % 7),
+            "weekdayname": posted.strftime("%A").lower(),
+            "yearday": str(posted.timetuple().tm_yday),
+            "section": urlize(section),
+            "sections": "/".join(urlize(part) for part in folder),
+            "title": urlize(note.title),
+            "slug": urlize(slug or note.title),
+            "slugorfilename": urlize(slug) if slug else urlize(name),
+            "slugorcontentbasename": urlize(slug) if slug else urlize(name),
+            "filename": urlize(name),
+            "contentbasename": urlize(name),
+        }
+        missing = []
+
+        def value(match: re.Match[str]) -> str:
+            if match.group(1) in values:
+                return values[match.group(1)]
+            missing.append(match.group(1))
+            return match.group(0)
+
+        url = re.sub(r":([a-z]+)", value, pattern)
+        return None if missing else url
+
+    return address
+
+
+def hugo_sanitize(text: str) -> str:
+    """Hugo's paths.Sanitize: letters, digits, marks and `._-/#+~` stay, runs of spaces become
+    one `-` (none at either end), everything else is dropped."""
+    kept: list[str] = []
+    hyphen = False
+    for char in text:
+        if char.isalnum() or unicodedata.category(char).startswith("M") or char in "./\\_-#+~%":
+            if hyphen:
+                kept.append("-")
+                hyphen = False
+            kept.append(char)
+        elif char.isspace() and kept:
+            hyphen = True
+    return "".join(kept)
 
 
 def load_hugo_config(path: Path) -> dict[str, Any]:
@@ -127,7 +205,9 @@ def hugo_permalink(permalinks: dict[str, Any], content: Path, config_path: Path,
     others = sorted(name for name in permalinks if name != section and isinstance(permalinks[name], str))
     if others:
         report.add(
-            "not converted", f"the permalinks of {', '.join(others)}: one pattern serves every note", config_path
+            "converted",
+            f"the permalinks of {', '.join(others)}: their pages keep their URLs through their own `permalink:`",
+            config_path,
         )
     converted = pattern.strip("/") + ("/" if pattern.endswith("/") else "")
     converted = converted.replace(":section", section).replace(":sections", section)
@@ -135,7 +215,11 @@ def hugo_permalink(permalinks: dict[str, Any], content: Path, config_path: Path,
         if token in HUGO_TOKENS:
             converted = converted.replace(token, HUGO_TOKENS[token])
         else:
-            report.add("not converted", f"the permalink token {token} has no equivalent; :slug is used", config_path)
+            report.add(
+                "converted",
+                f"the permalink token {token}: pages keep their URLs with their own `permalink:`; new ones use :slug",
+                config_path,
+            )
             converted = converted.replace(token, ":slug")
     report.add("converted", f"permalinks of `{section}`: {pattern} as {converted}", config_path)
     return converted
