@@ -342,7 +342,12 @@ def push_image(state, file: str, title: str, alt: str, sizes: list[str], classes
 
 
 def push_link(state, url: str, label: str) -> None:
-    state.push("link_open", "a", 1).attrs = {"href": url}
+    """A link as Markdown makes it: normalised, and only to a URL Markdown would link (no `javascript:`)."""
+    href = state.md.normalizeLink(url)
+    if not state.md.validateLink(href):
+        state.push("text", "", 0).content = label
+        return
+    state.push("link_open", "a", 1).attrs = {"href": href}
     state.push("text", "", 0).content = label
     state.push("link_close", "a", -1)
 

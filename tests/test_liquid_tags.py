@@ -129,3 +129,8 @@ def test_excerpts_stay_well_formed_around_block_tags():
     rendered = cut.render("{% note info %}\nA long first paragraph.\n\nAnother one.\n{% endnote %}\n\nAfter.\n")
     assert_well_formed(rendered.excerpt_html)
     assert "After." not in rendered.excerpt_html
+
+
+def test_a_tag_never_makes_a_script_link():
+    out = html("{% asset_link javascript:alert(1) click %}\n")
+    assert "href" not in out and "click" in out
