@@ -17,13 +17,14 @@ from notes_site.build import drop_output_clashes, fill_missing_dates, load_notes
 from notes_site.cache import BuildCache, cache_dir_for, load_cache
 from notes_site.config import load_config
 from notes_site.errors import Problem, ProblemReport, ThemeError, error, warning
+from notes_site.markdown import LinkRef
 from notes_site.notes import parse_settings
 from notes_site.pages import site_view
 from notes_site.papers import Duplicate, PaperCandidate, find_duplicates
 from notes_site.render import Renderer, find_theme, load_strings
 from notes_site.site import Site
 from notes_site.sources import scan_content
-from notes_site.urls import link_site_path, output_file, url_folder
+from notes_site.urls import link_site_path, output_file, url_folder, vault_matches
 
 
 @dataclass
@@ -106,7 +107,7 @@ def missing_link_targets(site: Site, outputs: set[str]) -> list[Problem]:
             target = unquote(link.url.partition("#")[0].partition("?")[0])
             if not target:
                 continue
-            site_path = link_site_path(target, source_dir, folder, site.link_targets)
+            site_path = link_site_path(target, source_dir, folder, site.link_targets, site.file_names)
             what = "image" if link.image else "link"
             if site_path is None:
                 problems.append(
@@ -119,7 +120,8 @@ def missing_link_targets(site: Site, outputs: set[str]) -> list[Problem]:
                 )
             elif not leads_somewhere(site_path, outputs):
                 problems.append(
-                    warning(
+                    ambiguous_link(site, target, what, note.path, link)
+                    or warning(
                         f"the {what} `{link.url}` leads to no file or page of the site.",
                         note.path,
                         link.line,
@@ -127,6 +129,20 @@ def missing_link_targets(site: Site, outputs: set[str]) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def ambiguous_link(site: Site, target: str, what: str, note_path: Path, link: LinkRef) -> Problem | None:
+    """A link by file name alone that several files answer to, as Obsidian's shortest links can become."""
+    matches = vault_matches(target, site.link_targets, site.file_names)
+    if len(matches) < 2:
+        return None
+    shown = ", ".join(matches[:3]) + (", …" if len(matches) > 3 else "")
+    return warning(
+        f"the {what} `{link.url}` could mean any of {len(matches)} files ({shown}), so it leads to none of them.",
+        note_path,
+        link.line,
+        f"Write the folder too, from content/: `{matches[0]}`; or rename one of the files.",
+    )
 
 
 def leads_somewhere(site_path: str, outputs: set[str]) -> bool:

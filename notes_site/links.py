@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from notes_site.errors import Problem, warning
 from notes_site.markdown import heading_id
 from notes_site.sources import NOTE_SUFFIXES
-from notes_site.urls import link_site_path, output_file, url_folder
+from notes_site.urls import FileNames, link_site_path, output_file, url_folder
 
 if TYPE_CHECKING:
     from notes_site.site import PlacedNote
@@ -84,7 +84,9 @@ class WikiIndex:
         return []
 
 
-def link_notes(placed: list[PlacedNote], link_targets: dict[str, str], related_count: int) -> SiteLinks:
+def link_notes(
+    placed: list[PlacedNote], link_targets: dict[str, str], related_count: int, names: FileNames | None = None
+) -> SiteLinks:
     """Resolve every wikilink, find the links between notes and the notes related to each."""
     index = WikiIndex(placed) if any(item.note.wikilinks for item in placed) else None
     by_path = {output_file(item.path): item for item in placed}
@@ -92,7 +94,7 @@ def link_notes(placed: list[PlacedNote], link_targets: dict[str, str], related_c
     for item in placed:
         resolved, targets = resolve_wikilinks(item, index, links.problems) if index else ({}, [])
         links.wikilinks[item.note.source] = resolved
-        targets += markdown_link_targets(item, link_targets, by_path)
+        targets += markdown_link_targets(item, link_targets, by_path, names)
         linked = tuple(dict.fromkeys(t.note.source for t in targets if t is not item))
         links.outgoing[item.note.source] = linked
         for source in linked:
@@ -131,9 +133,9 @@ def resolve_wikilinks(
 
 
 def markdown_link_targets(
-    item: PlacedNote, link_targets: dict[str, str], by_path: dict[str, PlacedNote]
+    item: PlacedNote, link_targets: dict[str, str], by_path: dict[str, PlacedNote], names: FileNames | None = None
 ) -> list[PlacedNote]:
-    """The notes that the note's ordinary Markdown links lead to."""
+    """The notes that the note's ordinary Markdown links lead to (`names`: found the Obsidian way too)."""
     found = []
     source_dir = posixpath.dirname(item.note.source)
     folder = url_folder(item.path)
@@ -143,7 +145,7 @@ def markdown_link_targets(
         target = unquote(link.url.partition("#")[0].partition("?")[0])
         if not target:
             continue
-        site_path = link_site_path(target, source_dir, folder, link_targets)
+        site_path = link_site_path(target, source_dir, folder, link_targets, names)
         linked = by_path.get(output_file(site_path)) if site_path is not None else None
         if linked is not None:
             found.append(linked)

@@ -462,6 +462,7 @@ class PagePlanner:
             page_path=page_path,
             targets=self.site.link_targets,
             wikilinks=self.site.links.wikilinks.get(item.note.source, {}),
+            names=self.site.file_names,
         )
 
     def note_links(self, item: PlacedNote) -> tuple[tuple[NoteLink, ...], tuple[NoteLink, ...]]:

@@ -17,8 +17,10 @@ from notes_site.links import SiteLinks, link_notes
 from notes_site.notes import Note
 from notes_site.sources import AssetFile
 from notes_site.urls import (
+    FileNames,
     category_path,
     clean_path,
+    index_file_names,
     make_slug,
     note_folder,
     output_file,
@@ -77,6 +79,7 @@ class Site:
     links: SiteLinks = field(default_factory=SiteLinks)
     papers: list[PlacedNote] = field(default_factory=list)  # notes about a paper, newest first
     citation_keys: dict[str, str] = field(default_factory=dict)  # note source -> BibTeX key
+    file_names: FileNames = field(default_factory=FileNames)  # link_targets by file name, for Obsidian's links
 
     def category_of(self, note: Note) -> Term | None:
         if not note.category:
@@ -147,10 +150,11 @@ def assemble_site(
     placed_assets = place_assets(placed, hidden_asset_filter(assets, hidden_sources))
     link_targets = {p.note.source: p.path for p in placed}
     link_targets.update({a.source.rel: a.path for a in placed_assets})
+    file_names = index_file_names(link_targets)
     years: dict[int, list[PlacedNote]] = {}
     for item in placed:
         years.setdefault(item.note.posted.astimezone(zone).year, []).append(item)
-    links = link_notes(placed, link_targets, config.related_notes)
+    links = link_notes(placed, link_targets, config.related_notes, file_names)
     problems.extend(links.problems)
     papers = [item for item in placed if item.note.paper is not None]
     citation_keys, key_problems = assign_keys(
@@ -168,6 +172,7 @@ def assemble_site(
         links,
         papers,
         citation_keys,
+        file_names,
     )
     return site, problems
 

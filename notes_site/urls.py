@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from html import unescape as html_unescape
@@ -176,6 +177,7 @@ def resolve_links(
     page_path: str | None,
     targets: dict[str, str],
     wikilinks: dict[str, str] | None = None,
+    names: FileNames | None = None,
 ) -> str:
     """Turn the note's marked relative links and wikilinks into URLs that work on the page at `page_path`.
 
@@ -184,6 +186,7 @@ def resolve_links(
     the note becomes a link to its copy; anything else stays relative to the note's page.
     `wikilinks` maps each wikilink target the note writes to the site path of the note it
     names; a target missing there renders as visibly broken text, never a dead link.
+    `names` lets a link written the Obsidian way find its file (see `link_site_path`).
     With `page_path=None` the links start with ROOT_MARK, for `localize` to fill in once
     per page: the same excerpt then serves every listing page cheaply.
     """
@@ -200,7 +203,7 @@ def resolve_links(
         suffix = question_mark + query + hash_mark + fragment
         if not target:  # "#section" or "?v=2": the note's own page
             return suffix if page_path == note_path else root + href(note_path) + suffix
-        site_path = link_site_path(unquote(target), source_dir, note_folder, targets)
+        site_path = link_site_path(unquote(target), source_dir, note_folder, targets, names)
         return url if site_path is None else root + href(site_path) + suffix
 
     def replace_wikilink(match: re.Match[str]) -> str:
@@ -224,11 +227,16 @@ def resolve_links(
     return html
 
 
-def link_site_path(path: str, source_dir: str, note_folder: str, targets: dict[str, str]) -> str | None:
+def link_site_path(
+    path: str, source_dir: str, note_folder: str, targets: dict[str, str], names: FileNames | None = None
+) -> str | None:
     """The site path a relative link leads to (None when it climbs out of the site).
 
     Relative to the Markdown file first (a link to `../vit.md` or `fig.png` as an editor
-    previews it), else relative to the note's page (Hexo style).
+    previews it), else relative to the note's page (Hexo style). When that names no note
+    or file of the site either, the ways Obsidian writes links come last (with `names`):
+    the path from the content folder (`assets/fig.png`), then the one file anywhere with
+    that name (`fig.png`). Coming last, they never move a link that resolved before.
     """
     source = posixpath.normpath(posixpath.join(source_dir, path))
     site_path = targets.get(source)
@@ -236,10 +244,46 @@ def link_site_path(path: str, source_dir: str, note_folder: str, targets: dict[s
         return site_path
     site_path = posixpath.normpath(posixpath.join(note_folder, path))
     if site_path.startswith(("../", "/")) or site_path == "..":
-        return None
-    if site_path == ".":
-        return ""
-    return site_path + "/" if path.endswith("/") else site_path
+        from_page = None
+    elif site_path == ".":
+        from_page = ""
+    else:
+        from_page = site_path + "/" if path.endswith("/") else site_path
+    if names is not None and from_page not in names.site_paths:
+        found = vault_matches(path, targets, names)
+        if len(found) == 1:
+            return targets[found[0]]
+    return from_page
+
+
+@dataclass(frozen=True)
+class FileNames:
+    """Every note and file of the site by its name, made once per build for `vault_matches`."""
+
+    by_name: dict[str, list[str]] = field(default_factory=dict)  # "fig.png" -> ["attachments/fig.png", …]
+    site_paths: frozenset[str] = frozenset()  # where the notes and files land: a link to one needs no lookup
+
+
+def index_file_names(targets: dict[str, str]) -> FileNames:
+    """`targets` (content-relative source path -> site path) indexed by file name."""
+    by_name: dict[str, list[str]] = {}
+    for source in targets:
+        by_name.setdefault(source.rpartition("/")[2], []).append(source)
+    return FileNames(by_name, frozenset(targets.values()))
+
+
+def vault_matches(path: str, targets: dict[str, str], names: FileNames) -> list[str]:
+    """The sources a link may mean the way Obsidian finds them: the path from the content
+    folder (its "absolute path in vault"), else every source ending in the link's path (its
+    "shortest path when possible": a bare name, unique in the vault). Two or more: ambiguous.
+    """
+    key = posixpath.normpath(path)
+    if key in (".", "..") or key.startswith(("../", "/")):
+        return []
+    if key in targets:
+        return [key]
+    tail = "/" + key
+    return [source for source in names.by_name.get(key.rpartition("/")[2], ()) if source.endswith(tail)]
 
 
 def localize(html: str, page_path: str) -> str:
