@@ -305,6 +305,7 @@ def push_inline_tag(state, name: str, arguments: str, source: str) -> None:
     elif name in ("post_link", "post_url") and words and not in_link:
         label = " ".join(w for w in words[1:] if w not in ("true", "false")) if name == "post_link" else ""
         push_wikilink(state, words[0], label, source)
+        state.tokens[-1].meta["title_label"] = name == "post_link" and not label  # Hexo shows the post's title
     elif name == "link" and len(words) == 1 and not in_link:
         push_link(state, jekyll_link_path(words[0]), jekyll_link_path(words[0]))
     else:

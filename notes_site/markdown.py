@@ -30,6 +30,7 @@ LINK_CLOSE = "\ue001"
 WIKI_OPEN = "\ue003"  # \ue003 target#anchor \ue004 label \ue005 (\ue002 is urls.ROOT_MARK)
 WIKI_SPLIT = "\ue004"
 WIKI_CLOSE = "\ue005"
+TITLE_LABEL = "\ue006"  # starts a wikilink label that the linked note's title replaces (Hexo's post_link)
 MATH_ENGINES = ("mathml", "katex")
 CJK_CHAR = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 WORD = re.compile(rf"[{CJK_CHAR}]|[^\s{CJK_CHAR}]*[A-Za-z0-9][^\s{CJK_CHAR}]*")
@@ -390,6 +391,8 @@ def render_wikilink(self, tokens, idx, options, env) -> str:
     meta = tokens[idx].meta
     target, anchor = meta["target"], meta["anchor"]
     label = meta["label"] or (f"{target} › {anchor}" if target and anchor else target or anchor)
+    if meta.get("title_label"):
+        label = TITLE_LABEL + label
     spec = target + ("#" + anchor if anchor else "")
     return WIKI_OPEN + escape(spec) + WIKI_SPLIT + escape(label, quote=False) + WIKI_CLOSE
 

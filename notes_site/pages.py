@@ -49,7 +49,7 @@ from notes_site.graph import (
     note_graph,
     site_map_svg,
 )
-from notes_site.markdown import WIKI_CLOSE, WIKI_OPEN, WIKI_SPLIT, Heading
+from notes_site.markdown import TITLE_LABEL, WIKI_CLOSE, WIKI_OPEN, WIKI_SPLIT, Heading
 from notes_site.papers import short_authors
 from notes_site.search import SearchDoc, build_search_index
 from notes_site.site import PlacedNote, Site, Term
@@ -292,6 +292,7 @@ class PagePlanner:
         self.dependents: dict[str, list[tuple[Page, str]]] = {}
         self._graph: NoteGraph | None = None
         self.problems: list[Problem] = []  # found while planning: redirects that cannot be written
+        self.titles = {item.path: item.note.title for item in site.notes}  # for links labelled by their title
 
     def plan(self) -> list[Page]:
         search_index = self.start_search_index()
@@ -463,6 +464,7 @@ class PagePlanner:
             targets=self.site.link_targets,
             wikilinks=self.site.links.wikilinks.get(item.note.source, {}),
             names=self.site.file_names,
+            titles=self.titles,
         )
 
     def note_links(self, item: PlacedNote) -> tuple[tuple[NoteLink, ...], tuple[NoteLink, ...]]:
@@ -950,5 +952,5 @@ def plain_excerpt(html: str, limit: int = 160) -> str:
     html = re.sub(f"{WIKI_OPEN}[^{WIKI_SPLIT}]*{WIKI_SPLIT}", "", html).replace(WIKI_CLOSE, "")
     html = re.sub(r"<annotation\b.*?</annotation>", "", html, flags=re.DOTALL)  # MathML's TeX source
     text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
-    text = text.replace("\ue000", "").replace("\ue001", "")
+    text = text.replace("\ue000", "").replace("\ue001", "").replace(TITLE_LABEL, "")
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from html import escape as html_escape
 from html import unescape as html_unescape
 from urllib.parse import quote, unquote
 
 from slugify import slugify
 
-from notes_site.markdown import LINK_CLOSE, LINK_OPEN, WIKI_CLOSE, WIKI_OPEN, WIKI_SPLIT, heading_id
+from notes_site.markdown import LINK_CLOSE, LINK_OPEN, TITLE_LABEL, WIKI_CLOSE, WIKI_OPEN, WIKI_SPLIT, heading_id
 
 MARKED_LINK = re.compile(LINK_OPEN + "([^" + LINK_CLOSE + "]*)" + LINK_CLOSE)
 MARKED_WIKILINK = re.compile(f"{WIKI_OPEN}([^{WIKI_SPLIT}]*){WIKI_SPLIT}([^{WIKI_CLOSE}]*){WIKI_CLOSE}")
@@ -178,6 +179,7 @@ def resolve_links(
     targets: dict[str, str],
     wikilinks: dict[str, str] | None = None,
     names: FileNames | None = None,
+    titles: dict[str, str] | None = None,
 ) -> str:
     """Turn the note's marked relative links and wikilinks into URLs that work on the page at `page_path`.
 
@@ -187,6 +189,7 @@ def resolve_links(
     `wikilinks` maps each wikilink target the note writes to the site path of the note it
     names; a target missing there renders as visibly broken text, never a dead link.
     `names` lets a link written the Obsidian way find its file (see `link_site_path`).
+    `titles` (site path -> title) fills in labels that stand for the linked note's title.
     With `page_path=None` the links start with ROOT_MARK, for `localize` to fill in once
     per page: the same excerpt then serves every listing page cheaply.
     """
@@ -215,7 +218,10 @@ def resolve_links(
         else:
             site_path = (wikilinks or {}).get(target)
             if site_path is None:
-                return f'<span class="wikilink wikilink-broken">{label}</span>'
+                return f'<span class="wikilink wikilink-broken">{label.removeprefix(TITLE_LABEL)}</span>'
+        if label.startswith(TITLE_LABEL):
+            title = (titles or {}).get(site_path)
+            label = html_escape(title, quote=False) if title else label.removeprefix(TITLE_LABEL)
         if site_path == page_path:
             return f'<a class="wikilink" href="{fragment or "#"}">{label}</a>'
         return f'<a class="wikilink" href="{root}{href(site_path)}{fragment}">{label}</a>'
