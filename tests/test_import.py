@@ -269,3 +269,18 @@ def note_urls(public: Path) -> set[str]:
 
 def run_import_kind(kind: str, source: Path, target: Path):
     return CliRunner().invoke(main, ["import", kind, str(source), "--to", str(target)])
+
+
+def test_abbrlink_and_capitalised_file_names_keep_their_hexo_urls(tmp_path):
+    root = tmp_path / "blog"
+    write(root / "_config.yml", "title: Blog\ntimezone: Asia/Shanghai\npermalink: posts/:abbrlink.html\n")
+    write(root / "source/_posts/CLIP.md", "---\ntitle: CLIP\ndate: 2024-01-24 10:00:00\nabbrlink: 6a3b2c1d\n---\nText.\n")
+    write(root / "source/_posts/ViT.md", "---\ntitle: ViT\ndate: 2024-01-25 10:00:00\n---\nText.\n")
+    result = run_import(root, tmp_path / "site")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"not converted: .*ViT\.md: the post has no `abbrlink`", result.output)
+    clip = (tmp_path / "site/content/CLIP.md").read_text(encoding="utf-8")
+    assert "permalink: /posts/6a3b2c1d.html\n" in clip  # the rest of the file is as the author wrote it
+    assert clip.replace("permalink: /posts/6a3b2c1d.html\n", "") == (root / "source/_posts/CLIP.md").read_text()
+    assert build_site(BuildOptions(site_root=tmp_path / "site")).errors == []
+    assert "CLIP" in (tmp_path / "site/public/posts/6a3b2c1d.html").read_text(encoding="utf-8")

@@ -146,6 +146,15 @@ def test_asset_images_and_files_sit_next_to_their_page_and_its_links_lead_to_the
     assert (imported.public / page / "arch.png").read_bytes() == (POSTS / "CLIP/arch.png").read_bytes()
 
 
+def test_images_of_source_are_copied_and_links_from_the_site_root_reach_them(imported):
+    # vit.md writes ![…](/images/banner.png): Hexo serves source/images/ at /images/
+    url = page_path_of(imported, "An Image is Worth 16x16 Words")
+    (src,) = re.findall(r'<img src="([^"]+)" alt="The banner of the blog"', imported.page(url))
+    assert not src.startswith("/")  # relative: it works under a sub-path and from disk too
+    assert local_target(imported.public, url, src).read_bytes()[:4] == b"\x89PNG"
+    assert "1 images and other files of source/ copied" in imported.output
+
+
 def test_post_links_lead_to_the_other_posts_page(imported):
     expected = {
         "An Image is Worth 16x16 Words": {"CLIP": "CLIP", "the attention notes": "Attention Is All You Need"},
@@ -236,7 +245,7 @@ def test_the_draft_is_left_out_unless_drafts_are_built(imported, tmp_path):
 
 def test_the_report_names_the_about_page_as_not_converted(imported):
     about = BLOG / "source/about/index.md"
-    assert f"not converted: {about}: a page or file outside _posts" in imported.output
+    assert f"not converted: {about}: a page outside _posts" in imported.output
     assert f"converted: {BLOG / 'source/_posts'}: 9 posts and 2 other files" in imported.output
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,7 @@ from notes_site.migrate import (
     copy_drafts,
     copy_tree,
     keep_old_addresses,
+    relative_links,
     set_front_matter,
     yaml_setting,
 )
@@ -39,6 +41,7 @@ HEXO_IGNORED = {
     "default_category", "category_map", "tag_map", "new_post_name", "language", "timezone", "per_page",
     "permalink", "theme_config",
 }  # fmt: skip
+HEXO_PAGE_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".ejs", ".njk", ".pug", ".swig", ".styl")
 HEXO_TOKENS = {
     ":year", ":month", ":day", ":i_month", ":i_day", ":hour", ":minute", ":second", ":title", ":name", ":category",
 }  # fmt: skip
@@ -58,10 +61,19 @@ def import_hexo(source: Path, target: Path) -> ImportReport:
     if drafts and drafts.is_dir():
         copy_drafts(drafts, content, report)
     if root:
-        report_pages(root / "source", report)
+        copy_source_files(root / "source", content, report)
+        relative_links(content, str(hexo_config.get("root") or "/"), report)
     (target / CONFIG_FILE).write_text(settings, encoding="utf-8")
     keep_hexo_tags(content, report)
-    keep_old_addresses(target, hexo_address(hexo_config, target), report, "capitals, spaces, front-matter tokens")
+    unknown: list[tuple[Path, str]] = []
+    keep_old_addresses(target, hexo_address(hexo_config, unknown), report, "capitals, spaces, front-matter tokens")
+    for path, token in unknown:
+        report.add(
+            "not converted",
+            f"the post has no `{token}` for the permalink token :{token}: its old URL is not known, "
+            "so it gets a new one",
+            path,
+        )
     return report
 
 
@@ -86,12 +98,13 @@ def keep_hexo_tags(content: Path, report: ImportReport) -> None:
         )
 
 
-def hexo_address(config: dict[str, Any], site_root: Path) -> Callable[[ImportedNote], str | None]:
+def hexo_address(config: dict[str, Any], unknown: list[tuple[Path, str]]) -> Callable[[ImportedNote], str | None]:
     """Hexo's URL for a post: its permalink pattern filled in the way Hexo 8 fills it.
 
     `:title` is the path under _posts as written (capitals, spaces, Chinese kept); dates
     are in UTC, the zone of the machine Hexo ran on (see permalink_timezone); `:category`
     is the last category's path; any other token is a front-matter field (`:abbrlink`).
+    Posts without that field are added to `unknown`.
     """
     pattern = str(config.get("permalink") or ":year/:month/:day/:title/")
     case = config.get("filename_case", 0)
@@ -139,6 +152,7 @@ def hexo_address(config: dict[str, Any], site_root: Path) -> Callable[[ImportedN
             return match.group(0)
 
         url = re.sub(r":([a-z_]+)", value, pattern)
+        unknown.extend((imported.file, token) for token in missing)
         return None if missing else url
 
     return address
@@ -211,7 +225,8 @@ def hexo_settings(root: Path | None, report: ImportReport) -> tuple[str, dict[st
     if unknown:
         report.add(
             "not converted",
-            f"permalink tokens {' '.join(unknown)} have no notes-site equivalent; :slug is used for them",
+            f"permalink tokens {' '.join(unknown)}: posts keep their URLs with their own `permalink:`, "
+            "new notes use :slug",
             config_path,
             line_of("permalink"),
         )
@@ -260,9 +275,26 @@ def hexo_menu(root: Path | None, report: ImportReport) -> dict[str, str]:
     return {}
 
 
-def report_pages(source: Path, report: ImportReport) -> None:
-    """Hexo pages (source/about/index.md) and other files outside _posts are not imported."""
+def copy_source_files(source: Path, content: Path, report: ImportReport) -> None:
+    """Files outside _posts (`source/images/fig.png`) keep their paths; pages there are reported.
+
+    Hexo serves `source/images/` at `/images/`; so does notes-site from `content/images/`.
+    """
+    copied = 0
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source)
-        if path.is_file() and relative.parts[0] not in ("_posts", "_drafts") and not relative.parts[0].startswith("."):
-            report.add("not converted", "a page or file outside _posts; copy it into content/ if you want it", path)
+        if not path.is_file() or relative.parts[0] in ("_posts", "_drafts") or relative.parts[0].startswith((".", "_")):
+            continue
+        if path.suffix.lower() in HEXO_PAGE_SUFFIXES:
+            report.add("not converted", "a page outside _posts; copy it into content/ if you want it", path)
+            continue
+        destination = content / relative
+        if destination.exists():
+            report.add("not converted", f"a file with the same path as a post's file: {destination}", path)
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, destination)
+        copied += 1
+    if copied:
+        report.files += copied
+        report.add("converted", f"{copied} images and other files of source/ copied to the same paths", source)
