@@ -5,8 +5,8 @@
 - `![[fig.png]]`, `![[fig.png|300]]`, `![[img/fig 1.png|alt text]]`: an image; `![[paper.pdf]]` (and audio,
   video): a link; `![[Other note]]`: a wikilink, since transclusion is out of scope. Images and files become
   ordinary `image` / `link_open` tokens, so `collect_references` marks their URLs and records them for `check`.
-  Obsidian finds a bare file name anywhere in the vault; here the name is relative to the note, so the file
-  must sit next to it or be written with its folder.
+  Obsidian finds a bare file name anywhere in the vault; so does `urls.link_site_path`, after looking next
+  to the note.
 - `#tag`, `#多模态`, `#ml/cv` in text: `<span class="tag">#ml/cv</span>`; names, first appearance order and
   without repeats, in `env["inline_tags"]`.
 - `> [!note] Title` callouts; `[!tip]-` and `[!info]+` fold (closed and open) as `<details>`.
