@@ -274,7 +274,8 @@ def run_import_kind(kind: str, source: Path, target: Path):
 def test_abbrlink_and_capitalised_file_names_keep_their_hexo_urls(tmp_path):
     root = tmp_path / "blog"
     write(root / "_config.yml", "title: Blog\ntimezone: Asia/Shanghai\npermalink: posts/:abbrlink.html\n")
-    write(root / "source/_posts/CLIP.md", "---\ntitle: CLIP\ndate: 2024-01-24 10:00:00\nabbrlink: 6a3b2c1d\n---\nText.\n")
+    clip = "---\ntitle: CLIP\ndate: 2024-01-24 10:00:00\nabbrlink: 6a3b2c1d\n---\nText.\n"
+    write(root / "source/_posts/CLIP.md", clip)
     write(root / "source/_posts/ViT.md", "---\ntitle: ViT\ndate: 2024-01-25 10:00:00\n---\nText.\n")
     result = run_import(root, tmp_path / "site")
     assert result.exit_code == 0, result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from pagetools import local_target
 
 
@@ -126,3 +127,26 @@ def test_jekyll_categories_token_leaves_no_folder_for_a_note_without_categories(
     assert not site.build().problems
     assert "CLIP" in site.page("ml/cv/2024/05/22/clip.html")
     assert "Plain" in site.page("2024/05/21/plain.html")
+
+
+@pytest.mark.browser
+def test_a_browser_opening_an_old_address_lands_on_the_note_from_disk_and_over_http(browser, example_public):
+    """The example's BERT note lived at /notes/bert/; Chromium follows the redirect page there."""
+    import http.server
+    import threading
+    from functools import partial
+
+    page = browser.new_page()
+    page.goto((example_public / "notes/bert/index.html").as_uri())
+    page.wait_for_url("**/2023/09/12/bert/index.html")
+    assert page.title().startswith("BERT")
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(example_public))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_port}/notes/bert/")
+        page.wait_for_url("**/2023/09/12/bert/")
+        assert page.locator("h1").first.inner_text().startswith("BERT")
+    finally:
+        server.shutdown()
+        page.close()
