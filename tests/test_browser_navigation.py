@@ -46,7 +46,9 @@ def test_every_page_is_reachable_by_clicking_from_the_home_page_on_disk(browser,
             if target.startswith("file://") and target not in seen:
                 seen.add(target)
                 queue.append(target)
-    built = {p.as_uri() for p in public.rglob("index.html")}
+    built = {  # an old address (a redirect page) is for links from elsewhere, not from the site
+        p.as_uri() for p in public.rglob("index.html") if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")
+    }
     reached = {u for u in seen if u.endswith(".html")}
     assert built - reached == set(), f"pages no link leads to: {sorted(built - reached)[:5]}"
     assert problems == []
