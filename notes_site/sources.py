@@ -216,7 +216,8 @@ def git_commit_times(site_root: Path) -> dict[Path, datetime]:
         return {}
     top_dir = Path(top.strip())
     log = run_git(site_root, "log", "--format=\x01%ct", "--name-only", "--no-renames", "-z", "--", ".")
-    status = run_git(site_root, "status", "--porcelain", "-z", "--untracked-files=no", "--", ".")
+    # --no-optional-locks: `git status` would otherwise refresh .git/index, which is not ours to write
+    status = run_git(site_root, "--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=no", "--", ".")
     if log is None:
         return {}
     changed = {top_dir / entry[3:] for entry in (status or "").split("\0") if len(entry) > 3}

@@ -155,9 +155,13 @@ def test_missing_updated_comes_from_the_last_git_commit(site):
     }
     for args in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "notes"]):
         subprocess.run(["git", *args], cwd=site.root, check=True, env=env)
+    note = site.root / "content/committed.md"
+    os.utime(note, (note.stat().st_atime, note.stat().st_mtime + 5))  # stat-dirty: `git status` would rewrite
+    index = (site.root / ".git/index").read_bytes()
     site.build()
     page = site.page("2020/01/01/committed/")
     assert 'datetime="2021-06-07' in page  # the commit, not the checkout's mtime
+    assert (site.root / ".git/index").read_bytes() == index  # the repository is not the build's to write
 
 
 def test_broken_encodings_are_errors_naming_the_file():
