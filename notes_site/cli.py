@@ -288,6 +288,7 @@ def import_site(kind: str, source: Path, target: Path) -> None:
     what was guessed and what could not be converted, then the command to build.
     """
     from notes_site.errors import NotesSiteError
+    from notes_site.migrate import import_into
 
     if kind == "hexo":
         from notes_site.migrate.hexo import import_hexo as importer
@@ -298,7 +299,7 @@ def import_site(kind: str, source: Path, target: Path) -> None:
     else:
         from notes_site.migrate.obsidian import import_obsidian as importer
     try:
-        report = importer(source, target)
+        report = import_into(importer, source, target)
     except NotesSiteError as exc:
         print_failure(exc, verbose=False)
         sys.exit(exc.exit_code)

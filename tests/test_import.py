@@ -141,8 +141,33 @@ def test_import_never_writes_into_a_folder_that_is_not_empty(hexo, tmp_path):
 
 
 def test_a_folder_that_is_not_a_hexo_site_is_refused_with_what_to_do(tmp_path):
-    result = run_import(tmp_path, tmp_path / "site")
+    (tmp_path / "photos").mkdir()
+    result = run_import(tmp_path / "photos", tmp_path / "site")
     assert result.exit_code == 2 and "_config.yml" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["photos"]  # nothing half-made is left
+
+
+def test_settings_that_do_not_parse_stop_the_import_naming_the_line_and_leave_nothing(tmp_path):
+    for kind, name, text in (
+        ("hexo", "_config.yml", "title: ok\nper_page: [oops\n"),
+        ("jekyll", "_config.yml", "title: ok\npermalink: [oops\n"),
+        ("hugo", "hugo.toml", 'title = "ok"\nbaseURL = "x\n'),
+    ):
+        source = tmp_path / kind
+        write(source / name, text)
+        write(source / ("source/_posts/a.md" if kind == "hexo" else "_posts/2024-01-01-a.md"), "---\ntitle: A\n---\n")
+        write(source / "content/a.md", "---\ntitle: A\n---\n")
+        result = run_import_kind(kind, source, tmp_path / f"{kind}-site")
+        assert result.exit_code == 2, result.output
+        assert f"{source / name}:2: the settings cannot be read" in result.output
+        assert not (tmp_path / f"{kind}-site").exists()
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folder either
+
+
+def test_a_site_cannot_be_imported_into_itself(hexo):
+    result = run_import(hexo, hexo / "notes")
+    assert result.exit_code == 2 and "inside" in result.output
+    assert not (hexo / "notes").exists()
 
 
 def test_the_standard_hexo_corpus_keeps_every_url_hexo_produced(tmp_path):

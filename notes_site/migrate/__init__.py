@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,65 @@ class ImportReport:
 
     def add(self, kind: str, message: str, path: Path | None = None, line: int | None = None) -> None:
         self.findings.append(Finding(kind, message, path, line))
+
+    def moved(self, old: Path, new: Path) -> ImportReport:
+        """The same report for a site moved from `old` to `new`: findings name the files where they now are."""
+
+        def where(path: Path | None) -> Path | None:
+            return new / path.relative_to(old) if path is not None and path.is_relative_to(old) else path
+
+        findings = [
+            Finding(found.kind, found.message.replace(str(old), str(new)), where(found.path), found.line)
+            for found in self.findings
+        ]
+        return ImportReport(new, self.notes, self.files, findings)
+
+
+def read_settings(path: Path) -> dict[str, Any]:
+    """The old site's settings file (YAML or TOML) as a mapping; a file that does not parse is an
+    error naming its line, since guessing the settings would silently change the URLs."""
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        if path.suffix == ".toml":
+            import tomllib
+
+            data = tomllib.loads(text)
+        else:
+            data = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None and mark.index >= len(text.rstrip()) and getattr(exc, "context_mark", None):
+            mark = exc.context_mark  # "…but got <stream end>": where the unclosed thing starts
+        line = mark.line + 1 if mark is not None else getattr(exc, "lineno", None)
+        match = re.search(r"at line (\d+)", str(exc)) if line is None else None
+        line = int(match.group(1)) if match else line
+        where = f"{path}:{line}" if line else str(path)
+        reason = getattr(exc, "problem", None) or str(exc).split("\n")[0]
+        raise UsageError(
+            f"{where}: the settings cannot be read ({reason}). "
+            "Fix the file (the old generator would stop on it too), then import again."
+        ) from exc
+    return data if isinstance(data, dict) else {}
+
+
+def import_into(importer: Callable[[Path, Path], ImportReport], source: Path, target: Path) -> ImportReport:
+    """Run an importer into a new folder beside `target`, moved into place only once it succeeded.
+
+    A failed import (bad settings, a full disk, Ctrl-C) leaves no half-made site behind.
+    """
+    check_target(target)
+    if target.resolve().is_relative_to(source.resolve()):
+        raise UsageError(f"{target} is inside {source}; import into a folder outside it, e.g. --to ../my-notes.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.importing-", dir=target.parent))
+    try:
+        report = importer(source, staging / "site")
+        if target.exists():
+            target.rmdir()  # empty: check_target saw to that
+        (staging / "site").rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return report.moved(staging / "site", target)
 
 
 def check_target(target: Path) -> None:

@@ -22,6 +22,7 @@ from notes_site.migrate import (
     copy_drafts,
     copy_tree,
     keep_old_addresses,
+    read_settings,
     relative_links,
     set_front_matter,
     yaml_setting,
@@ -184,7 +185,7 @@ def hexo_settings(root: Path | None, report: ImportReport) -> tuple[str, dict[st
     text = ""
     if config_path and config_path.is_file():
         text = config_path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text) or {}
+        data = read_settings(config_path)
     else:
         report.add("guessed", "no _config.yml: the defaults of Hexo are assumed (permalink :year/:month/:day/:title/)")
     lines = ["# notes-site settings imported from a Hexo site by `notes-site import hexo`.", ""]
@@ -267,7 +268,7 @@ def hexo_menu(root: Path | None, report: ImportReport) -> dict[str, str]:
         return {}
     for candidate in (root / "_config.next.yml", root / "themes" / "next" / "_config.yml"):
         if candidate.is_file():
-            data = yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
+            data = read_settings(candidate)
             menu = data.get("menu")
             if isinstance(menu, dict) and menu:
                 report.add("converted", f"the NexT menu ({len(menu)} entries)", candidate)

@@ -13,7 +13,15 @@ import yaml
 from notes_site.config import CONFIG_FILE, LANGUAGES
 from notes_site.errors import UsageError
 from notes_site.frontmatter import key_line
-from notes_site.migrate import ImportedNote, ImportReport, check_target, copy_tree, keep_old_addresses, yaml_setting
+from notes_site.migrate import (
+    ImportedNote,
+    ImportReport,
+    check_target,
+    copy_tree,
+    keep_old_addresses,
+    read_settings,
+    yaml_setting,
+)
 from notes_site.migrate.hexo import HEXO_LANGUAGES
 
 # Hugo permalink tokens -> notes-site's (":section" becomes the section's own name).
@@ -127,12 +135,7 @@ def hugo_sanitize(text: str) -> str:
 
 
 def load_hugo_config(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".toml":
-        import tomllib
-
-        return tomllib.loads(text)
-    return yaml.safe_load(text) or {}
+    return read_settings(path)
 
 
 def hugo_settings(config_path: Path, content: Path, report: ImportReport) -> str:

@@ -27,6 +27,7 @@ from notes_site.migrate import (
     check_target,
     copy_drafts,
     keep_old_addresses,
+    read_settings,
     relative_links,
     set_front_matter,
     yaml_setting,
@@ -116,8 +117,7 @@ def load_settings(config_path: Path, report: ImportReport) -> dict[str, Any]:
     if not config_path.is_file():
         report.add("guessed", "no _config.yml: Jekyll's defaults are assumed (permalink: date, time zone UTC)")
         return {}
-    data = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
-    return data if isinstance(data, dict) else {}
+    return read_settings(config_path)
 
 
 def jekyll_settings(data: dict[str, Any], config_path: Path, report: ImportReport) -> str:

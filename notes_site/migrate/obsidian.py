@@ -72,8 +72,6 @@ def import_obsidian(source: Path, target: Path) -> ImportReport:
     """A notes-site site in `target` from the Obsidian vault (or plain folder of notes) at `source`."""
     layout = vault_layout(source)
     check_target(target)
-    if target.resolve().is_relative_to(source.resolve()):
-        raise UsageError(f"{target} is inside the vault; import into a folder outside it, e.g. --to ../my-notes.")
     report = ImportReport(target)
     if not layout.is_vault:
         report.add("guessed", "no .obsidian/ folder: read as a plain folder of Markdown notes", source)
