@@ -310,3 +310,26 @@ def test_abbrlink_and_capitalised_file_names_keep_their_hexo_urls(tmp_path):
     assert clip.replace("permalink: /posts/6a3b2c1d.html\n", "") == (root / "source/_posts/CLIP.md").read_text()
     assert build_site(BuildOptions(site_root=tmp_path / "site")).errors == []
     assert "CLIP" in (tmp_path / "site/public/posts/6a3b2c1d.html").read_text(encoding="utf-8")
+
+
+def test_notes_in_other_encodings_and_windows_line_ends_survive_the_import(tmp_path):
+    root = tmp_path / "blog"
+    write(root / "_config.yml", "title: Blog\n")
+    posts = root / "source/_posts"
+    posts.mkdir(parents=True)
+    (posts / "旧文.md").write_bytes("---\ntitle: 旧文\ndate: 2015-01-01\ntags: a, b\n---\n正文\n".encode("gbk"))
+    windows = "\ufeff---\r\ntitle: CRLF\r\ndate: 2016-01-01\r\ntags: a, b\r\n---\r\nBody.\r\n"
+    (posts / "Windows.md").write_bytes(windows.encode("utf-8"))
+    result = run_import(root, tmp_path / "site")
+    assert result.exit_code == 0, result.output
+    content = tmp_path / "site/content"
+    assert (content / "旧文.md").read_bytes() == (posts / "旧文.md").read_bytes()  # copied as it is
+    copy = (content / "Windows.md").read_bytes()
+    assert (
+        copy.startswith(b"\xef\xbb\xbf---\r\n")
+        and b"tags:\r\n- a, b\r\n" in copy
+        and b"\n" not in copy.replace(b"\r\n", b"")
+    )
+    report = build_site(BuildOptions(site_root=tmp_path / "site"))
+    (problem,) = report.errors
+    assert problem.path.name == "旧文.md" and "UTF-8" in problem.hint

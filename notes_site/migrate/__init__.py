@@ -138,14 +138,54 @@ def copy_tree(source: Path, target: Path, skip: tuple[str, ...] = ()) -> tuple[i
     return notes, others
 
 
+@dataclass(frozen=True)
+class NoteText:
+    """A copied note's text with `\n` newlines, and how to write it back as it was (CRLF, BOM)."""
+
+    text: str
+    crlf: bool
+    bom: bool
+
+
+def read_note(path: Path) -> NoteText | None:
+    """The note's text, or None when it is not UTF-8 (the build reports it, naming the file)."""
+    data = path.read_bytes()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        text = data[3 if bom else 0 :].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return NoteText(text.replace("\r\n", "\n"), "\r\n" in text, bom)
+
+
+def write_note(path: Path, note: NoteText, text: str) -> None:
+    data = (text.replace("\n", "\r\n") if note.crlf else text).encode("utf-8")
+    path.write_bytes((b"\xef\xbb\xbf" if note.bom else b"") + data)
+
+
+def note_meta(path: Path) -> dict[str, Any] | None:
+    """The copied note's front matter, or None when it cannot be read (the build will say why)."""
+    note = read_note(path)
+    if note is None:
+        return None
+    try:
+        return load_meta(split_front_matter(note.text))
+    except FrontMatterError:
+        return None
+
+
 def set_front_matter(path: Path, key: str, value: Any) -> None:
     """Write `key: value` into a copied note's front matter, replacing the key if it is there.
 
     Only the key's own lines change (a YAML block value is replaced whole), so the rest of
     the front matter and the body stay as the author wrote them. TOML front matter (Hugo's
-    `+++`) gets a TOML line; a note without front matter gets one.
+    `+++`) gets a TOML line; a note without front matter gets one. A note that is not
+    UTF-8 is left as it is: the build names it.
     """
-    text = path.read_text(encoding="utf-8")
+    note = read_note(path)
+    if note is None:
+        return
+    text = note.text
     split = split_front_matter(text)
     if split.meta_format == "toml":
         line = f"{key} = {json.dumps(value, ensure_ascii=False)}"
@@ -154,7 +194,7 @@ def set_front_matter(path: Path, key: str, value: Any) -> None:
         line = yaml_setting(key, value)
         pattern = re.compile(rf"^{re.escape(key)}[ \t]*:[^\n]*(?:\n(?:[ \t]+[^\n]*|-[^\n]*))*", re.M)
     if not split.meta_format:
-        path.write_text(f"---\n{line}\n---\n{text}", encoding="utf-8")
+        write_note(path, note, f"---\n{line}\n---\n{text}")
         return
     meta_start = text.index("\n") + 1
     meta_end = meta_start + len(split.meta_text)
@@ -163,14 +203,7 @@ def set_front_matter(path: Path, key: str, value: Any) -> None:
         meta = pattern.sub(lambda _match: line, meta, count=1)
     else:
         meta = meta.rstrip("\n") + ("\n" if meta.strip() else "") + line + "\n"
-    path.write_text(text[:meta_start] + meta + text[meta_end:], encoding="utf-8")
-
-
-def mark_drafts(folder: Path) -> None:
-    """Hexo and Jekyll know drafts by their folder; notes-site by `draft: true` in the front matter."""
-    for path in sorted(folder.rglob("*")):
-        if path.suffix.lower() in (".md", ".markdown"):
-            set_front_matter(path, "draft", True)
+    write_note(path, note, text[:meta_start] + meta + text[meta_end:])
 
 
 def copy_drafts(drafts: Path, content: Path, report: ImportReport) -> None:
@@ -227,9 +260,8 @@ def keep_old_addresses(
     pinned = []
     for item in site.notes:
         file = item.note.path
-        try:
-            meta = load_meta(split_front_matter(file.read_text(encoding="utf-8")))
-        except FrontMatterError:
+        meta = note_meta(file)
+        if meta is None:
             continue
         imported = ImportedNote(item.note.source, file, meta, item.note, item.path)
         old = old_address(imported)
@@ -274,7 +306,10 @@ def relative_links(content: Path, site_prefix: str, report: ImportReport) -> Non
                 return match.group(0)
             return match.group(1) + quote(os.path.relpath(target, note.parent).replace(os.sep, "/")) + mark + rest
 
-        lines = note.read_text(encoding="utf-8").split("\n")
+        read = read_note(note)
+        if read is None:
+            continue
+        lines = read.text.split("\n")
         in_code = False
         for index, line in enumerate(lines):
             if FENCE.match(line):
@@ -282,8 +317,8 @@ def relative_links(content: Path, site_prefix: str, report: ImportReport) -> Non
             elif not in_code and "/" in line:
                 lines[index] = ROOT_LINK.sub(relative, line)
         text = "\n".join(lines)
-        if text != note.read_text(encoding="utf-8"):
-            note.write_text(text, encoding="utf-8")
+        if text != read.text:
+            write_note(note, read, text)
             changed += 1
     if changed:
         report.add("converted", f"links from the site root (/images/…) made relative in {changed} notes")

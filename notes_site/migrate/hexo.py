@@ -14,7 +14,7 @@ import yaml
 
 from notes_site.config import CONFIG_FILE, LANGUAGES, PERMALINK_TOKENS
 from notes_site.errors import UsageError
-from notes_site.frontmatter import FrontMatterError, key_line, load_meta, split_front_matter
+from notes_site.frontmatter import key_line
 from notes_site.migrate import (
     ImportedNote,
     ImportReport,
@@ -22,6 +22,7 @@ from notes_site.migrate import (
     copy_drafts,
     copy_tree,
     keep_old_addresses,
+    note_meta,
     read_settings,
     relative_links,
     set_front_matter,
@@ -82,11 +83,7 @@ def keep_hexo_tags(content: Path, report: ImportReport) -> None:
     """`tags: a, b` is one tag for Hexo (its URL is /tags/a-b/); notes-site would read two."""
     changed = []
     for path in sorted(content.rglob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        try:
-            meta = load_meta(split_front_matter(text))
-        except FrontMatterError:
-            continue
+        meta = note_meta(path) or {}
         tags = meta.get("tags")
         if isinstance(tags, str) and "," in tags:
             set_front_matter(path, "tags", [tags.strip()])
@@ -184,7 +181,7 @@ def hexo_settings(root: Path | None, report: ImportReport) -> tuple[str, dict[st
     data: dict[str, Any] = {}
     text = ""
     if config_path and config_path.is_file():
-        text = config_path.read_text(encoding="utf-8")
+        text = config_path.read_text(encoding="utf-8-sig")
         data = read_settings(config_path)
     else:
         report.add("guessed", "no _config.yml: the defaults of Hexo are assumed (permalink :year/:month/:day/:title/)")

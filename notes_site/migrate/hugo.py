@@ -140,7 +140,7 @@ def load_hugo_config(path: Path) -> dict[str, Any]:
 
 def hugo_settings(config_path: Path, content: Path, report: ImportReport) -> str:
     data = {str(k).lower(): v for k, v in load_hugo_config(config_path).items()}
-    text = config_path.read_text(encoding="utf-8")
+    text = config_path.read_text(encoding="utf-8-sig")
     lines = ["# notes-site settings imported from a Hugo site by `notes-site import hugo`.", ""]
 
     def line_of(key: str) -> int | None:

@@ -20,16 +20,19 @@ import yaml
 
 from notes_site.config import CONFIG_FILE, LANGUAGES
 from notes_site.errors import UsageError
-from notes_site.frontmatter import FrontMatterError, key_line, load_meta, split_front_matter
+from notes_site.frontmatter import key_line
 from notes_site.migrate import (
     ImportedNote,
     ImportReport,
     check_target,
     copy_drafts,
     keep_old_addresses,
+    note_meta,
+    read_note,
     read_settings,
     relative_links,
     set_front_matter,
+    write_note,
     yaml_setting,
 )
 from notes_site.migrate.hexo import HEXO_LANGUAGES
@@ -122,7 +125,7 @@ def load_settings(config_path: Path, report: ImportReport) -> dict[str, Any]:
 
 def jekyll_settings(data: dict[str, Any], config_path: Path, report: ImportReport) -> str:
     """The notes-site.yaml text for the Jekyll settings, with a comment on every guess."""
-    text = config_path.read_text(encoding="utf-8") if config_path.is_file() else ""
+    text = config_path.read_text(encoding="utf-8-sig") if config_path.is_file() else ""
     lines = ["# notes-site settings imported from a Jekyll site by `notes-site import jekyll`.", ""]
 
     def line_of(key: str) -> int | None:
@@ -243,23 +246,20 @@ def copy_posts(source: Path, folder: Path, content: Path, report: ImportReport) 
 
 
 def make_explicit(copy: Path, folder_categories: list[str], report: ImportReport) -> None:
-    text = copy.read_text(encoding="utf-8")
-    plain = URL_FILTER.sub(lambda match: match.group(1), SITE_PREFIX.sub("", text))
-    if plain != text:
-        copy.write_text(plain, encoding="utf-8")
-        text = plain
-    try:
-        meta = load_meta(split_front_matter(text))
-    except FrontMatterError:
+    note = read_note(copy)
+    if note is None:
+        return  # not UTF-8: the build names the file
+    plain = URL_FILTER.sub(lambda match: match.group(1), SITE_PREFIX.sub("", note.text))
+    if plain != note.text:
+        write_note(copy, note, plain)
+    meta = note_meta(copy)
+    if meta is None:
         return
     names = front_matter_categories(meta)
     merged = list(dict.fromkeys(folder_categories + names))
     written = meta.get("categories", meta.get("category"))
     if merged and (folder_categories or isinstance(written, str) and merged != [written]):
-        set_front_matter(copy, "categories", merged)
-        if "category" in meta and "categories" not in meta:
-            text = copy.read_text(encoding="utf-8")
-            copy.write_text(re.sub(r"^category[ \t]*:.*\n", "", text, count=1, flags=re.M), encoding="utf-8")
+        set_front_matter(copy, "categories", merged)  # read before a `category:` the copy may also have
     if isinstance(meta.get("tags"), str) and len(meta["tags"].split()) > 1:
         set_front_matter(copy, "tags", meta["tags"].split())
     if meta.get("published") is False:
