@@ -56,10 +56,13 @@ class WikiIndex:
             self.add(0, note.title, item)
             source = note.source
             stem = source.rsplit(".", 1)[0] if source.lower().endswith(NOTE_SUFFIXES) else source
-            for name in (stem, posixpath.basename(stem), note.slug):
-                self.add(1, name, item)
-            if stem.endswith("/index"):  # a bundle: posts/clip/index.md answers to "clip"
-                self.add(1, posixpath.basename(stem[: -len("/index")]), item)
+            parts = stem.split("/")
+            if len(parts) > 1 and parts[-1].lower() in ("index", "_index"):
+                parts.pop()  # a bundle: posts/clip/index.md answers to "clip" and "posts/clip/index"
+                self.add(1, stem, item)
+            for start in range(len(parts)):  # "posts/cv/vit", "cv/vit" and "vit" (Hugo refs, Obsidian paths)
+                self.add(1, "/".join(parts[start:]), item)
+            self.add(1, note.slug, item)
             for name in note.aliases:
                 self.add(2, name, item)
             if note.paper is not None:
@@ -117,6 +120,9 @@ def resolve_wikilinks(
         if not ref.target or ref.target in resolved:
             continue
         found = index.find(ref.target)
+        if len(found) > 1:  # as Hugo's ref does: a note in the linking note's own folder first
+            nearby = [other for other in found if near(item.note.source, other.note.source)]
+            found = nearby if len(nearby) == 1 else found
         if len(found) == 1:
             resolved[ref.target] = found[0].path
             targets.append(found[0])
@@ -130,6 +136,12 @@ def resolve_wikilinks(
             hint = "Write the file name of the one you mean, e.g. [[" + found[0].note.source.rsplit(".", 1)[0] + "]]."
         problems.append(warning(message, item.note.path, ref.line, hint))
     return resolved, targets
+
+
+def near(source: str, other: str) -> bool:
+    """`other` is in the folder of `source` or below it."""
+    folder = posixpath.dirname(source)
+    return not folder or other.startswith(folder + "/")
 
 
 def markdown_link_targets(

@@ -77,6 +77,24 @@ def test_ref_and_relref_link_to_notes_in_other_folders(site):
     assert '<a href="../../../../2024/01/02/a/">A</a>' in site.page("2024/01/01/b/")
 
 
+def test_a_ref_with_folders_finds_the_note_below_the_linking_note_first_as_hugo_does(site):
+    site.settings('permalink: ":title/"\n')
+    site.note("posts/a.md", "title: A\ndate: 2024-01-02", 'See [x]({{< ref "sub/x.md" >}}) and [[cv/vit]].\n')
+    site.note("posts/sub/x.md", "title: Posts X\ndate: 2024-01-03")
+    site.note("notes/sub/x.md", "title: Notes X\ndate: 2024-01-04")
+    site.note("notes/cv/vit/index.md", "title: ViT\ndate: 2024-01-05")
+    report = site.build()
+    assert report.problems == []
+    page = site.page("posts/a/")
+    assert '<a class="wikilink" href="../../posts/sub/x/">x</a>' in page
+    assert '<a class="wikilink" href="../../notes/cv/vit/">cv/vit</a>' in page
+    site.note("notes/b.md", "title: B\ndate: 2024-01-06", 'See [x]({{< ref "sub/x.md" >}}).\n')
+    assert '<a class="wikilink" href="../../notes/sub/x/">x</a>' in (site.build(), site.page("notes/b/"))[1]
+    site.note("c.md", "title: C\ndate: 2024-01-07", 'See [x]({{< ref "sub/x.md" >}}).\n')
+    (problem,) = site.build().warnings  # from the top of content/, both are as near: ambiguous
+    assert "matches 2 notes" in problem.message and problem.path.name == "c.md"
+
+
 def test_a_ref_to_a_missing_note_is_broken_text_and_a_warning(site):
     path = site.note("a.md", "title: A\ndate: 2024-01-02", 'Intro.\n\nSee [the old post]({{< ref "gone.md" >}}).\n')
     report = site.build()
