@@ -266,15 +266,15 @@ def link_site_path(
 class FileNames:
     """Every note and file of the site by its name, made once per build for `vault_matches`."""
 
-    by_name: dict[str, list[str]] = field(default_factory=dict)  # "fig.png" -> ["attachments/fig.png", …]
+    by_name: dict[str, list[str]] = field(default_factory=dict)  # "fig.png" -> ["attachments/Fig.png", …]
     site_paths: frozenset[str] = frozenset()  # where the notes and files land: a link to one needs no lookup
 
 
 def index_file_names(targets: dict[str, str]) -> FileNames:
-    """`targets` (content-relative source path -> site path) indexed by file name."""
+    """`targets` (content-relative source path -> site path) indexed by file name, in any case."""
     by_name: dict[str, list[str]] = {}
     for source in targets:
-        by_name.setdefault(source.rpartition("/")[2], []).append(source)
+        by_name.setdefault(source.rpartition("/")[2].casefold(), []).append(source)
     return FileNames(by_name, frozenset(targets.values()))
 
 
@@ -282,6 +282,7 @@ def vault_matches(path: str, targets: dict[str, str], names: FileNames) -> list[
     """The sources a link may mean the way Obsidian finds them: the path from the content
     folder (its "absolute path in vault"), else every source ending in the link's path (its
     "shortest path when possible": a bare name, unique in the vault). Two or more: ambiguous.
+    Letter case counts only between files that differ in nothing else, as in Obsidian.
     """
     key = posixpath.normpath(path)
     if key in (".", "..") or key.startswith(("../", "/")):
@@ -289,7 +290,9 @@ def vault_matches(path: str, targets: dict[str, str], names: FileNames) -> list[
     if key in targets:
         return [key]
     tail = "/" + key
-    return [source for source in names.by_name.get(key.rpartition("/")[2], ()) if source.endswith(tail)]
+    candidates = names.by_name.get(key.rpartition("/")[2].casefold(), ())
+    exact = [source for source in candidates if ("/" + source).endswith(tail)]
+    return exact or [source for source in candidates if ("/" + source).casefold().endswith(tail.casefold())]
 
 
 def localize(html: str, page_path: str) -> str:

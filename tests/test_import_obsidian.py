@@ -314,3 +314,20 @@ def test_check_names_a_file_name_two_folders_share_and_a_file_beside_the_note_wi
     for page, copy in (("2024/01/01/near/", "a/fig.png"), ("2024/01/03/hexo/", "2024/01/03/hexo/fig.png")):
         (src,) = [url for tag, url in links_of(site.page(page)) if tag == "img"]
         assert local_target(site.public, page, src) == site.public / copy
+
+
+def test_names_match_in_any_letter_case_as_in_obsidian_unless_the_case_tells_two_files_apart(site):
+    site.write("content/attachments/Loss Curve.PNG", "png")
+    site.write("content/a/Fig.png", "png")
+    site.write("content/b/fig.png", "png")
+    site.note(
+        "notes/x.md", "title: X\ndate: 2024-01-01", "![[loss curve.png]] ![[Attachments/loss curve.png]] ![[fig.png]]\n"
+    )
+    site.build()
+    page = "2024/01/01/x/"
+    sources = [local_target(site.public, page, url) for tag, url in links_of(site.page(page)) if tag == "img"]
+    assert sources == [
+        site.public / "attachments/Loss Curve.PNG",
+        site.public / "attachments/Loss Curve.PNG",
+        site.public / "b/fig.png",  # the exact case wins over a.md's Fig.png
+    ]
