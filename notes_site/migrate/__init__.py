@@ -67,8 +67,9 @@ class ImportReport:
 def read_settings(path: Path) -> dict[str, Any]:
     """The old site's settings file (YAML or TOML) as a mapping; a file that does not parse is an
     error naming its line, since guessing the settings would silently change the URLs."""
-    text = path.read_text(encoding="utf-8-sig")
+    text = ""
     try:
+        text = path.read_text(encoding="utf-8-sig")  # UnicodeDecodeError is a ValueError too
         if path.suffix == ".toml":
             import tomllib
 
