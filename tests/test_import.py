@@ -333,3 +333,20 @@ def test_notes_in_other_encodings_and_windows_line_ends_survive_the_import(tmp_p
     report = build_site(BuildOptions(site_root=tmp_path / "site"))
     (problem,) = report.errors
     assert problem.path.name == "旧文.md" and "UTF-8" in problem.hint
+
+
+def test_a_hugo_configuration_directory_is_read_like_one_file(tmp_path):
+    site = tmp_path / "hugo"
+    write(site / "config/_default/hugo.toml", 'title = "Notes"\nbaseURL = "https://ada.github.io/"\n')
+    write(site / "config/_default/params.toml", 'author = "Ada"\n')
+    write(site / "config/_default/permalinks.toml", '[page]\nposts = "/:year/:slug/"\n')
+    write(site / "config/_default/menus.en.toml", '[[main]]\nname = "Posts"\nurl = "/posts/"\nweight = 1\n')
+    write(site / "content/posts/clip.md", "---\ntitle: CLIP\ndate: 2024-01-24\nslug: clip\n---\nText.\n")
+    result = run_import_kind("hugo", site, tmp_path / "site")
+    assert result.exit_code == 0, result.output
+    settings = (tmp_path / "site/notes-site.yaml").read_text(encoding="utf-8")
+    for line in ("title: Notes", "author: Ada", "base_url: https://ada.github.io/", "permalink: :year/:slug/"):
+        assert line in settings.splitlines()
+    assert "Posts: /posts/" in settings
+    assert build_site(BuildOptions(site_root=tmp_path / "site")).errors == []
+    assert (tmp_path / "site/public/2024/clip/index.html").is_file()

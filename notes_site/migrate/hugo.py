@@ -41,10 +41,12 @@ HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "config.toml", "config.yam
 def import_hugo(source: Path, target: Path) -> ImportReport:
     """A notes-site site in `target` from the Hugo site at `source` (its content/ and settings)."""
     config_path = next((source / name for name in HUGO_CONFIGS if (source / name).is_file()), None)
+    if config_path is None and (source / "config" / "_default").is_dir():
+        config_path = source / "config" / "_default"  # a configuration directory: one file per top-level key
     if config_path is None or not (source / "content").is_dir():
         raise UsageError(
-            f"{source} is not a Hugo site (no hugo.toml, hugo.yaml or config.toml beside a content/ folder). "
-            "Point `notes-site import hugo` at the folder holding them."
+            f"{source} is not a Hugo site (no hugo.toml, hugo.yaml, config.toml or config/_default/ beside a "
+            "content/ folder). Point `notes-site import hugo` at the folder holding them."
         )
     check_target(target)
     report = ImportReport(target)
@@ -135,12 +137,29 @@ def hugo_sanitize(text: str) -> str:
 
 
 def load_hugo_config(path: Path) -> dict[str, Any]:
-    return read_settings(path)
+    """Hugo's settings from one file, or from a configuration directory (config/_default/), where
+    hugo.toml holds the top level and every other file one key: params.toml, menus.en.toml …"""
+    if path.is_file():
+        return read_settings(path)
+    data: dict[str, Any] = {}
+    for file in sorted(path.iterdir()):
+        if file.suffix not in (".toml", ".yaml", ".yml") or not file.is_file():
+            continue
+        key = file.name.split(".", 1)[0]
+        values = read_settings(file)
+        if key in ("hugo", "config"):
+            data.update(values)
+        else:
+            existing = data.get(key)
+            data[key] = {**existing, **values} if isinstance(existing, dict) else values
+    return data
 
 
 def hugo_settings(config_path: Path, content: Path, report: ImportReport) -> str:
     data = {str(k).lower(): v for k, v in load_hugo_config(config_path).items()}
-    text = config_path.read_text(encoding="utf-8-sig")
+    main_file = config_path if config_path.is_file() else next(config_path.glob("hugo.*"), None)
+    text = main_file.read_text(encoding="utf-8-sig") if main_file else ""
+    settings_file = main_file or config_path  # the file the line numbers count in
     lines = ["# notes-site settings imported from a Hugo site by `notes-site import hugo`.", ""]
 
     def line_of(key: str) -> int | None:
@@ -153,10 +172,10 @@ def hugo_settings(config_path: Path, content: Path, report: ImportReport) -> str
     for key, value in (("title", data.get("title")), ("author", params.get("author") or data.get("author"))):
         if isinstance(value, str) and value:
             setting(key, value)
-            report.add("converted", f"`{key}`", config_path, line_of(key))
+            report.add("converted", f"`{key}`", settings_file, line_of(key))
     if isinstance(params.get("description"), str):
         setting("description", params["description"])
-        report.add("converted", "`params.description`", config_path, line_of("description"))
+        report.add("converted", "`params.description`", settings_file, line_of("description"))
     language = str(data.get("locale") or data.get("languagecode") or data.get("defaultcontentlanguage") or "en")
     mapped = HEXO_LANGUAGES.get(language.lower())
     if mapped in LANGUAGES:
@@ -166,11 +185,11 @@ def hugo_settings(config_path: Path, content: Path, report: ImportReport) -> str
         report.add("not converted", f"language `{language}`: notes-site speaks en and zh-CN", config_path)
     if data.get("timezone"):
         setting("timezone", str(data["timezone"]))
-        report.add("converted", f"`timeZone: {data['timezone']}`", config_path, line_of("timeZone"))
+        report.add("converted", f"`timeZone: {data['timezone']}`", settings_file, line_of("timeZone"))
     base = str(data.get("baseurl") or "")
     if base.startswith(("http://", "https://")) and "example.com" not in base and "example.org" not in base:
         setting("base_url", base.rstrip("/") + "/")
-        report.add("converted", f"`baseURL: {base}`", config_path, line_of("baseURL"))
+        report.add("converted", f"`baseURL: {base}`", settings_file, line_of("baseURL"))
     elif base:
         report.add("not converted", f"`baseURL: {base}` looks like a placeholder; set base_url yourself", config_path)
     pager = (data.get("pagination") or {}).get("pagerSize") or data.get("paginate")
@@ -184,7 +203,7 @@ def hugo_settings(config_path: Path, content: Path, report: ImportReport) -> str
         lines.append(
             yaml.safe_dump({"menu": menu}, allow_unicode=True, default_flow_style=False, sort_keys=False).rstrip()
         )
-        report.add("converted", f"the main menu ({len(menu)} entries)", config_path, line_of("main"))
+        report.add("converted", f"the main menu ({len(menu)} entries)", settings_file, line_of("main"))
     return "\n".join(lines) + "\n"
 
 
