@@ -52,9 +52,9 @@ def all_pages(public: Path) -> list[str]:
 
 
 def files_of(folder: Path) -> dict[str, str]:
-    """Every file under `folder` with a hash of its bytes, so a changed or new file shows by name."""
+    """Every file and folder under `folder` (hidden ones too) with a hash of each file's bytes,
+    so a changed, new or removed file or folder shows by name."""
     return {
-        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "/"
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import subprocess
@@ -13,7 +12,7 @@ from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner
-from pagetools import text_of
+from pagetools import files_of, text_of
 
 from notes_site.build import BuildOptions, build_site
 from notes_site.cli import main
@@ -81,24 +80,15 @@ def hexo(tmp_path) -> Path:
     return root
 
 
-def fingerprint_of(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def run_import(source: Path, target: Path):
     return CliRunner().invoke(main, ["import", "hexo", str(source), "--to", str(target)])
 
 
 def test_import_makes_a_site_that_keeps_the_old_urls_and_leaves_the_blog_untouched(hexo, tmp_path):
-    before = fingerprint_of(hexo)
+    before = files_of(hexo)
     result = run_import(hexo, tmp_path / "site")
     assert result.exit_code == 0, result.output
-    assert fingerprint_of(hexo) == before
+    assert files_of(hexo) == before
     report = build_site(BuildOptions(site_root=tmp_path / "site"))
     assert report.errors == [] and report.warnings == [], report.problems
     public = tmp_path / "site/public"
@@ -246,10 +236,10 @@ def hugo_site(tmp_path) -> Path:
 
 
 def test_import_hugo_keeps_permalinks_bundles_and_settings(hugo_site, tmp_path):
-    before = fingerprint_of(hugo_site)
+    before = files_of(hugo_site)
     result = CliRunner().invoke(main, ["import", "hugo", str(hugo_site), "--to", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
-    assert fingerprint_of(hugo_site) == before
+    assert files_of(hugo_site) == before
     settings = (tmp_path / "site/notes-site.yaml").read_text(encoding="utf-8")
     for line in (
         "language: zh-CN",

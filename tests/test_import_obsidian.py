@@ -7,7 +7,6 @@ notes committed on known dates, others not yet), imported with the CLI and built
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -20,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from pagetools import links_of, local_target, text_of
+from pagetools import files_of, links_of, local_target, text_of
 
 from notes_site.build import BuildOptions, BuildReport, build_site
 from notes_site.cli import main
@@ -71,16 +70,6 @@ def git(vault: Path, *args: str, date: str = ADDED) -> None:
     subprocess.run(command, cwd=vault, check=True, capture_output=True, env={**os.environ, **who, **when})
 
 
-def fingerprint_of(folder: Path) -> str:
-    """Every file's path and bytes, .obsidian/ and .git/ included."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory) -> Imported:
     if shutil.which("git") is None:
@@ -95,10 +84,10 @@ def imported(tmp_path_factory) -> Imported:
         note.write("\nA second look at the patch size.\n")
     git(vault, "commit", "-q", "-am", "More on ViT", date=EDITED)
     os.utime(vault / "Inbox.md", (INBOX_SAVED.timestamp(), INBOX_SAVED.timestamp()))
-    before = fingerprint_of(vault)
+    before = files_of(vault)
     result = CliRunner().invoke(main, ["import", "obsidian", str(vault), "--to", str(root / "site")])
     assert result.exit_code == 0, result.output
-    after = fingerprint_of(vault)
+    after = files_of(vault)
     report = build_site(BuildOptions(site_root=root / "site"))
     return Imported(vault, root / "site", result.output, before, after, report)
 
