@@ -152,7 +152,7 @@ def test_images_of_source_are_copied_and_links_from_the_site_root_reach_them(imp
     (src,) = re.findall(r'<img src="([^"]+)" alt="The banner of the blog"', imported.page(url))
     assert not src.startswith("/")  # relative: it works under a sub-path and from disk too
     assert local_target(imported.public, url, src).read_bytes()[:4] == b"\x89PNG"
-    assert "1 images and other files of source/ copied" in imported.output
+    assert "1 images and other files copied to the same paths" in imported.output
 
 
 def test_post_links_lead_to_the_other_posts_page(imported):
@@ -245,7 +245,7 @@ def test_the_draft_is_left_out_unless_drafts_are_built(imported, tmp_path):
 
 def test_the_report_names_the_about_page_as_not_converted(imported):
     about = BLOG / "source/about/index.md"
-    assert f"not converted: {about}: a page outside _posts" in imported.output
+    assert f"not converted: {about}: a page outside the posts" in imported.output
     assert f"converted: {BLOG / 'source/_posts'}: 9 posts and 2 other files" in imported.output
 
 

@@ -123,6 +123,34 @@ def yaml_setting(key: str, value: Any, comment: str = "") -> str:
     return dumped.rstrip() + (f"  # {comment}" if comment else "")
 
 
+def copy_site_files(
+    source: Path, content: Path, report: ImportReport, skipped: Callable[[Path], bool], page_suffixes: tuple[str, ...]
+) -> None:
+    """The old site's images and other files outside its posts, at the same paths under content/
+    (so `/images/fig.png` stays where it was); its pages are reported, not copied.
+
+    `skipped` says which paths (relative to `source`) are the generator's own or the posts.
+    """
+    copied = 0
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source)
+        if not path.is_file() or skipped(relative):
+            continue
+        if path.suffix.lower() in page_suffixes:
+            report.add("not converted", "a page outside the posts; copy it into content/ if you want it", path)
+            continue
+        destination = content / relative
+        if destination.exists():
+            report.add("not converted", f"a file with the same path as a post's file: {destination}", path)
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, destination)
+        copied += 1
+    if copied:
+        report.files += copied
+        report.add("converted", f"{copied} images and other files copied to the same paths", source)
+
+
 def copy_tree(source: Path, target: Path, skip: tuple[str, ...] = ()) -> tuple[int, int]:
     """Copy a folder (notes and their asset folders); (notes, other files) copied."""
     notes = others = 0

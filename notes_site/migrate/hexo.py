@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +19,7 @@ from notes_site.migrate import (
     ImportReport,
     check_target,
     copy_drafts,
+    copy_site_files,
     copy_tree,
     keep_old_addresses,
     note_meta,
@@ -63,7 +63,7 @@ def import_hexo(source: Path, target: Path) -> ImportReport:
     if drafts and drafts.is_dir():
         copy_drafts(drafts, content, report)
     if root:
-        copy_source_files(root / "source", content, report)
+        copy_site_files(root / "source", content, report, hexo_skips, HEXO_PAGE_SUFFIXES)
         relative_links(content, str(hexo_config.get("root") or "/"), report)
     (target / CONFIG_FILE).write_text(settings, encoding="utf-8")
     keep_hexo_tags(content, report)
@@ -77,6 +77,11 @@ def import_hexo(source: Path, target: Path) -> ImportReport:
             path,
         )
     return report
+
+
+def hexo_skips(relative: Path) -> bool:
+    """The posts, the drafts, and Hexo's hidden and `_` folders of source/."""
+    return relative.parts[0].startswith((".", "_"))
 
 
 def keep_hexo_tags(content: Path, report: ImportReport) -> None:
@@ -271,28 +276,3 @@ def hexo_menu(root: Path | None, report: ImportReport) -> dict[str, str]:
                 report.add("converted", f"the NexT menu ({len(menu)} entries)", candidate)
                 return {str(k): str(v).split("||")[0].strip() for k, v in menu.items()}
     return {}
-
-
-def copy_source_files(source: Path, content: Path, report: ImportReport) -> None:
-    """Files outside _posts (`source/images/fig.png`) keep their paths; pages there are reported.
-
-    Hexo serves `source/images/` at `/images/`; so does notes-site from `content/images/`.
-    """
-    copied = 0
-    for path in sorted(source.rglob("*")):
-        relative = path.relative_to(source)
-        if not path.is_file() or relative.parts[0] in ("_posts", "_drafts") or relative.parts[0].startswith((".", "_")):
-            continue
-        if path.suffix.lower() in HEXO_PAGE_SUFFIXES:
-            report.add("not converted", "a page outside _posts; copy it into content/ if you want it", path)
-            continue
-        destination = content / relative
-        if destination.exists():
-            report.add("not converted", f"a file with the same path as a post's file: {destination}", path)
-            continue
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, destination)
-        copied += 1
-    if copied:
-        report.files += copied
-        report.add("converted", f"{copied} images and other files of source/ copied to the same paths", source)

@@ -26,6 +26,7 @@ from notes_site.migrate import (
     ImportReport,
     check_target,
     copy_drafts,
+    copy_site_files,
     keep_old_addresses,
     note_meta,
     read_note,
@@ -65,6 +66,7 @@ SAME_TOKENS = {
 # `{{ site.baseurl }}/assets/x.png`, `{{ "/assets/x.png" | relative_url }}`: the site's own paths.
 SITE_PREFIX = re.compile(r"(?:\{\{-?\s*site\.(?:url|baseurl)\s*-?\}\})+(?=/|\{%)")
 URL_FILTER = re.compile(r"""\{\{-?\s*["']([^"'{}]+)["']\s*\|\s*(?:relative_url|absolute_url)\s*-?\}\}""")
+JEKYLL_PAGE_SUFFIXES = MARKDOWN_SUFFIXES + (".html", ".htm", ".xml", ".scss", ".sass", ".liquid")
 # Jekyll's own folders and files, which hold no notes and no files a reader opens.
 JEKYLL_FILES = {"_config.yml", "Gemfile", "Gemfile.lock", "README.md", "LICENSE", "CNAME", "404.html", "feed.xml"}
 SETTINGS_KNOWN = {
@@ -99,7 +101,7 @@ def import_jekyll(source: Path, target: Path) -> ImportReport:
     report.add("converted", f"{report.notes} posts copied into {content}", source)
     if (source / "_drafts").is_dir():
         copy_drafts(source / "_drafts", content, report)
-    copy_static_files(source, content, report)
+    copy_site_files(source, content, report, jekyll_skips, JEKYLL_PAGE_SUFFIXES)
     relative_links(content, str(data.get("baseurl") or ""), report)
     (target / CONFIG_FILE).write_text(settings, encoding="utf-8")
     keep_old_addresses(target, jekyll_address(data), report, "capitals, punctuation, Jekyll-only tokens")
@@ -280,28 +282,13 @@ def front_matter_categories(meta: dict[str, Any]) -> list[str]:
     return []
 
 
-def copy_static_files(source: Path, content: Path, report: ImportReport) -> None:
-    """Images and other files outside Jekyll's `_` folders keep their paths (`/assets/fig.png`).
-
-    Pages (Markdown and HTML files outside `_posts/`) are reported, not copied.
-    """
-    copied = 0
-    for path in sorted(source.rglob("*")):
-        relative = path.relative_to(source)
-        if path.is_dir() or any(part.startswith(("_", ".")) for part in relative.parts):
-            continue
-        if relative.parts[0] in ("vendor", "node_modules") or str(relative) in JEKYLL_FILES:
-            continue
-        if path.suffix.lower() in MARKDOWN_SUFFIXES + (".html", ".htm", ".xml", ".scss", ".sass"):
-            report.add("not converted", "a page or template outside _posts; copy it into content/ if you want it", path)
-            continue
-        destination = content / relative
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, destination)
-        copied += 1
-    if copied:
-        report.files += copied
-        report.add("converted", f"{copied} images and other files copied to the same paths", source)
+def jekyll_skips(relative: Path) -> bool:
+    """Jekyll's `_` folders (posts, layouts, includes), hidden files, its own files and installed gems."""
+    return (
+        any(part.startswith(("_", ".")) for part in relative.parts)
+        or relative.parts[0] in ("vendor", "node_modules")
+        or str(relative) in JEKYLL_FILES
+    )
 
 
 def jekyll_address(data: dict[str, Any]) -> Callable[[ImportedNote], str | None]:
