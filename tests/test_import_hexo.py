@@ -246,6 +246,7 @@ def test_the_draft_is_left_out_unless_drafts_are_built(imported, tmp_path):
 def test_the_report_names_the_about_page_as_not_converted(imported):
     about = BLOG / "source/about/index.md"
     assert f"not converted: {about}: a page outside the posts" in imported.output
+    assert "the menu entry `about` leads to /about/, a page the new site does not have" in imported.output
     assert f"converted: {BLOG / 'source/_posts'}: 9 posts and 2 other files" in imported.output
 
 

@@ -299,6 +299,7 @@ def keep_old_addresses(
         if old.strip("/") != item.path.strip("/"):
             set_front_matter(file, "permalink", "/" + old.lstrip("/"))
             pinned.append(f"/{old.lstrip('/')}")
+    report_menu_without_pages(config, site, report)
     if pinned:
         examples = ", ".join(pinned[:3]) + (" …" if len(pinned) > 3 else "")
         report.add(
@@ -351,3 +352,24 @@ def relative_links(content: Path, site_prefix: str, report: ImportReport) -> Non
             changed += 1
     if changed:
         report.add("converted", f"links from the site root (/images/…) made relative in {changed} notes")
+
+
+# Pages every notes-site site has, besides its notes and its category and tag pages.
+SITE_PAGES = ("", "archives/", "categories/", "tags/", "papers/", "papers/by-year/", "papers/by-venue/", "graph/")
+
+
+def report_menu_without_pages(config: Any, site: Any, report: ImportReport) -> None:
+    """A menu entry of the old site that leads to a page the new one does not make (Hugo's section
+    listings, Hexo's about page) would be a dead link in every page's sidebar: say so."""
+    pages = set(SITE_PAGES) | {"search/"} | {item.path for item in site.notes}
+    pages |= {term.path for term in (*site.categories.values(), *site.tags.values())}
+    for entry in config.menu:
+        if re.match(r"^[a-z]+:", entry.url):
+            continue  # another site, or mailto:
+        path = entry.url.split("#", 1)[0].split("?", 1)[0].removesuffix("index.html")
+        if path not in pages and path + "/" not in pages:
+            report.add(
+                "not converted",
+                f"the menu entry `{entry.title}` leads to /{path}, a page the new site does not have; "
+                "change or remove it under `menu:` in notes-site.yaml",
+            )
