@@ -358,6 +358,12 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
     if "title" in meta and (written_title is None or (isinstance(written_title, str) and not written_title.strip())):
         fields.warn("title", f"the title is empty; the note is titled `{stem}` after its file name.", "Write a title.")
         title = None
+    body = split.body
+    heading = first_heading(body)
+    if heading is not None and (title is None and "title" not in meta or same_name(heading[1], title or "")):
+        # Obsidian and plain Markdown notes name themselves in a first `# Heading`: shown once, as the title.
+        title, end = title or heading[1], body.find("\n", heading[0])
+        body = body[: heading[0]] + (body[end:] if end >= 0 else "")  # its line stays, empty: lines keep numbers
     slug_text = fields.text("slug")
     slug = make_slug(slug_text or without_date_prefix(stem), settings.unicode_slugs)
     posted = fields.date("date", "posted", zone=zone) or date_in_file_name(stem, zone)
@@ -376,7 +382,7 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
     if any(p.severity == "error" for p in fields.problems):
         return ParsedNote(None, tuple(fields.problems))
     separator = fields.text("excerpt_separator") or settings.excerpt_separator
-    rendered = pipeline.render(with_more_marker(split.body, separator) if separator else split.body)
+    rendered = pipeline.render(with_more_marker(body, separator) if separator else body)
     offset = split.body_line - 1  # lines in the rendered Markdown count from the body's first line
     for found in rendered.markup_warnings:
         fields.problems.append(warning(found.message, source.path, found.line + offset, found.hint))
@@ -451,6 +457,19 @@ def date_in_file_name(stem: str, zone: zoneinfo.ZoneInfo) -> datetime | None:
         return datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=zone)
     except ValueError:  # 2024-02-30-x.md: not a date after all
         return None
+
+
+FIRST_HEADING = re.compile(r"\A(?:[ \t]*\n)*(# +(.+?)(?: +#+)?[ \t]*)$", re.M)
+
+
+def first_heading(body: str) -> tuple[int, str] | None:
+    """(where it starts, its text) when the body opens with a `# Heading` (blank lines before it allowed)."""
+    match = FIRST_HEADING.match(body)
+    return (match.start(1), match.group(2).strip()) if match else None
+
+
+def same_name(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
 def with_more_marker(body: str, separator: str) -> str:

@@ -198,3 +198,16 @@ def test_lines_after_an_excerpt_separator_keep_their_numbers():
     text = '---\ntitle: A\nexcerpt_separator: "\\n\\n"\n---\nFirst.\n\nSee [[Nowhere]].\n'
     (wikilink,) = parse(text).note.wikilinks
     assert wikilink.line == 7
+
+
+def test_a_first_heading_names_a_note_without_a_title_and_is_shown_once():
+    note = parse("\n# Attention Is All You Need\n\nSelf-attention, see [[Nowhere]].\n", name="attention.md").note
+    assert note.title == "Attention Is All You Need"
+    assert "<h1" not in note.body_html and "Self-attention" in note.body_html
+    assert note.wikilinks[0].line == 4  # the lines below keep their numbers
+    same = parse("---\ntitle: clip\n---\n# CLIP\nText.\n", name="x.md").note
+    assert same.title == "clip" and "<h1" not in same.body_html  # the same name: no second title
+    other = parse("---\ntitle: CLIP notes\n---\n# Method\nText.\n", name="x.md").note
+    assert other.title == "CLIP notes" and '<h1 id="method">' in other.body_html  # a heading of the note
+    later = parse("Intro.\n\n# Heading\n", name="plain.md").note
+    assert later.title == "plain" and '<h1 id="heading">' in later.body_html
