@@ -34,6 +34,7 @@ def parse_date(value: object, zone: tzinfo) -> datetime:
     else:
         raise DateError(f"expected a date like 2024-05-22 or 2024-05-22 10:30, got {describe(value)}")
     moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+    moment = moment.replace(microsecond=0)  # HTML's datetime takes at most three digits of a second
     if not EARLIEST <= moment <= LATEST:  # pages show it in the site's zone: it must stay on the calendar
         raise DateError(f"{describe(value)} is too close to the ends of the calendar; write a year between 2 and 9998")
     return moment

@@ -27,7 +27,7 @@ XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Characters XML 1.0 forbids (C0 controls but tab, LF, CR; surrogates; U+FFFE/U+FFFF), the C1
 # controls it discourages, and our own markers U+E000–U+E005, which are never meant to leave the build.
-NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\ue006\ufffe\uffff]")
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\ue007\ufffe\uffff]")
 WIKILINK_TARGET = re.compile(f"{WIKI_OPEN}[^{WIKI_SPLIT}]*{WIKI_SPLIT}")
 TEXT_ENTITIES = {"\r": "&#13;"}  # a raw CR would be read back as LF
 # Inside <script>, `</script>` or `<!--` in a string would end or derail the element; as \u escapes they cannot.

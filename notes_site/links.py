@@ -32,6 +32,7 @@ class SiteLinks:
     outgoing: dict[str, tuple[str, ...]] = field(default_factory=dict)  # source -> sources it links to
     backlinks: dict[str, list[PlacedNote]] = field(default_factory=dict)  # source -> notes linking to it
     related: dict[str, list[PlacedNote]] = field(default_factory=dict)
+    embedded_by: dict[str, set[str]] = field(default_factory=dict)  # source -> sources showing its text
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -97,6 +98,10 @@ def link_notes(
     for item in placed:
         resolved, targets = resolve_wikilinks(item, index, links.problems) if index else ({}, [])
         links.wikilinks[item.note.source] = resolved
+        for ref in item.note.wikilinks:
+            if ref.embed and ref.target in resolved:
+                embedded = by_path[output_file(resolved[ref.target])].note.source
+                links.embedded_by.setdefault(embedded, set()).add(item.note.source)
         targets += markdown_link_targets(item, link_targets, by_path, names)
         linked = tuple(dict.fromkeys(t.note.source for t in targets if t is not item))
         links.outgoing[item.note.source] = linked

@@ -60,6 +60,8 @@ def patch_notes(session: BuildSession, changed: list[Path]) -> BuildReport | Non
             return None
         if rel not in placed:
             return None  # a new note, a draft, or one that had errors: the full build decides
+        if rel in live.site.links.embedded_by:
+            return None  # other notes show its text (`![[it]]`): their pages and listings follow in a full build
         info = os.stat(path)
         stamp = (info.st_size, info.st_mtime_ns, info.st_ino)
         if cache.notes.get(rel, (None,))[0] == stamp:

@@ -31,6 +31,7 @@ WIKI_OPEN = "\ue003"  # \ue003 target#anchor \ue004 label \ue005 (\ue002 is urls
 WIKI_SPLIT = "\ue004"
 WIKI_CLOSE = "\ue005"
 TITLE_LABEL = "\ue006"  # starts a wikilink label that the linked note's title replaces (Hexo's post_link)
+EMBED_LABEL = "\ue007"  # starts the label of an Obsidian embed `![[Note]]`: the note's text is shown instead
 MATH_ENGINES = ("mathml", "katex")
 CJK_CHAR = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 WORD = re.compile(rf"[{CJK_CHAR}]|[^\s{CJK_CHAR}]*[A-Za-z0-9][^\s{CJK_CHAR}]*")
@@ -52,6 +53,7 @@ class WikiRef:
     target: str
     anchor: str
     line: int
+    embed: bool = False  # `![[Note]]`: the other note's text is shown here
 
 
 @dataclass(frozen=True)
@@ -350,7 +352,8 @@ def collect_references(state) -> None:
             elif kind in ("text", "code_inline"):
                 words += count_words(token.content)
             elif kind == "wikilink":
-                wikilinks.append(WikiRef(token.meta["target"], token.meta["anchor"], at + 1))
+                meta = token.meta
+                wikilinks.append(WikiRef(meta["target"], meta["anchor"], at + 1, bool(meta.get("embed"))))
                 words += count_words(token.meta["label"] or token.meta["target"])
             elif kind in ("math_inline", "math_inline_double"):
                 token.meta["line"] = at + 1
@@ -393,6 +396,8 @@ def render_wikilink(self, tokens, idx, options, env) -> str:
     label = meta["label"] or (f"{target} › {anchor}" if target and anchor else target or anchor)
     if meta.get("title_label"):
         label = TITLE_LABEL + label
+    elif meta.get("embed"):
+        label = EMBED_LABEL + label
     spec = target + ("#" + anchor if anchor else "")
     return WIKI_OPEN + escape(spec) + WIKI_SPLIT + escape(label, quote=False) + WIKI_CLOSE
 

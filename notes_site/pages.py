@@ -7,12 +7,14 @@ model (Zola's `ser.rs`), which also keeps each page's inputs easy to fingerprint
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
 
@@ -49,11 +51,12 @@ from notes_site.graph import (
     note_graph,
     site_map_svg,
 )
-from notes_site.markdown import TITLE_LABEL, WIKI_CLOSE, WIKI_OPEN, WIKI_SPLIT, Heading
+from notes_site.markdown import EMBED_LABEL, TITLE_LABEL, WIKI_CLOSE, WIKI_OPEN, WIKI_SPLIT, Heading, heading_id
 from notes_site.papers import short_authors
 from notes_site.search import SearchDoc, build_search_index
 from notes_site.site import PlacedNote, Site, Term
 from notes_site.urls import (
+    ROOT_MARK,
     bib_path,
     has_markers,
     href,
@@ -293,6 +296,7 @@ class PagePlanner:
         self._graph: NoteGraph | None = None
         self.problems: list[Problem] = []  # found while planning: redirects that cannot be written
         self.titles = {item.path: item.note.title for item in site.notes}  # for links labelled by their title
+        self.notes_by_path = {item.path: item for item in site.notes}  # for embedded notes
 
     def plan(self) -> list[Page]:
         search_index = self.start_search_index()
@@ -453,7 +457,7 @@ class PagePlanner:
             return ""
         return text_fingerprint(self.resolve(item, item.note.body_html, item.path))
 
-    def resolve(self, item: PlacedNote, html: str, page_path: str | None) -> str:
+    def resolve(self, item: PlacedNote, html: str, page_path: str | None, depth: int = 0) -> str:
         if not has_markers(html):
             return html
         return resolve_links(
@@ -465,6 +469,32 @@ class PagePlanner:
             wikilinks=self.site.links.wikilinks.get(item.note.source, {}),
             names=self.site.file_names,
             titles=self.titles,
+            embed=lambda path, heading: self.embedded(path, heading, page_path, depth),
+        )
+
+    def embedded(self, path: str, heading: str, page_path: str | None, depth: int) -> str | None:
+        """An embedded note's text (or one heading's section of it) for the page at `page_path`.
+
+        Its links are made for that page; its ids are dropped (they are the other page's, and
+        would clash with this one's), and so are its footnotes. Embeds nest two deep; past that,
+        and for a note embedding itself, a link.
+        """
+        target = self.notes_by_path.get(path)
+        if target is None or depth >= MAX_EMBED_DEPTH or path == page_path:
+            return None
+        html = target.note.body_html
+        if heading:
+            html = heading_section(html, heading_id(heading))
+            if html is None:
+                return None
+        html = self.resolve(target, html, page_path, depth + 1)
+        html = EMBED_DROPPED.sub("", html)
+        root = ROOT_MARK if page_path is None else relative_root(page_path)
+        fragment = "#" + quote(heading_id(heading), safe="") if heading else ""
+        title = escape(target.note.title + (f" › {heading}" if heading else ""), quote=False)
+        return (
+            f'<div class="note-embed"><p class="note-embed-title"><a href="{root}{href(path)}{fragment}">'
+            f"{title}</a></p>\n{html}</div>\n"
         )
 
     def note_links(self, item: PlacedNote) -> tuple[tuple[NoteLink, ...], tuple[NoteLink, ...]]:
@@ -944,13 +974,30 @@ def flatten(view: TermView) -> list[TermView]:
     return result
 
 
+MAX_EMBED_DEPTH = 2
+# In an embedded note: ids and heading anchors (the other page's), footnote references and footnotes.
+EMBED_DROPPED = re.compile(
+    r' id="[^"]*"| ?<a class="header-anchor"[^>]*>#</a>|<sup class="footnote-ref">.*?</sup>'
+    r'|<hr class="footnotes-sep"\s*/?>|<section class="footnotes">.*?</section>',
+    re.DOTALL,
+)
+HEADING_START = re.compile(r'<h([1-6]) id="([^"]*)"')
+
+
+def heading_section(html: str, wanted: str) -> str | None:
+    """From the heading whose id is `wanted` to the next heading of its level or above."""
+    for match in HEADING_START.finditer(html):
+        if match.group(2) == wanted:
+            level = int(match.group(1))
+            end = re.compile(f"<h[1-{level}][ >]").search(html, match.end())
+            return html[match.start() : end.start() if end else len(html)]
+    return None
+
+
 def plain_excerpt(html: str, limit: int = 160) -> str:
     """A short plain-text description from an excerpt's HTML, for <meta name=description>."""
-    import re
-    from html import unescape
-
     html = re.sub(f"{WIKI_OPEN}[^{WIKI_SPLIT}]*{WIKI_SPLIT}", "", html).replace(WIKI_CLOSE, "")
     html = re.sub(r"<annotation\b.*?</annotation>", "", html, flags=re.DOTALL)  # MathML's TeX source
     text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
-    text = text.replace("\ue000", "").replace("\ue001", "").replace(TITLE_LABEL, "")
+    text = text.replace("\ue000", "").replace("\ue001", "").replace(TITLE_LABEL, "").replace(EMBED_LABEL, "")
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

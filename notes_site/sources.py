@@ -205,7 +205,8 @@ def last_edit_times(site_root: Path, files: list[Path]) -> dict[Path, datetime]:
     times = {}
     for path in files:
         stamp = committed.get(path)
-        times[path] = stamp if stamp is not None else datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        # whole seconds: HTML's datetime takes at most three digits of a second, and no one reads more
+        times[path] = stamp if stamp is not None else datetime.fromtimestamp(int(path.stat().st_mtime), UTC)
     return times
 
 

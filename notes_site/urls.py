@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -19,10 +20,23 @@ from urllib.parse import quote, unquote
 
 from slugify import slugify
 
-from notes_site.markdown import LINK_CLOSE, LINK_OPEN, TITLE_LABEL, WIKI_CLOSE, WIKI_OPEN, WIKI_SPLIT, heading_id
+from notes_site.markdown import (
+    EMBED_LABEL,
+    LINK_CLOSE,
+    LINK_OPEN,
+    TITLE_LABEL,
+    WIKI_CLOSE,
+    WIKI_OPEN,
+    WIKI_SPLIT,
+    heading_id,
+)
 
 MARKED_LINK = re.compile(LINK_OPEN + "([^" + LINK_CLOSE + "]*)" + LINK_CLOSE)
 MARKED_WIKILINK = re.compile(f"{WIKI_OPEN}([^{WIKI_SPLIT}]*){WIKI_SPLIT}([^{WIKI_CLOSE}]*){WIKI_CLOSE}")
+# `![[Note]]` alone in its paragraph: the paragraph gives way to the note's text (a block in a <p> is no HTML).
+EMBED_PARAGRAPH = re.compile(
+    f"<p>{WIKI_OPEN}([^{WIKI_SPLIT}]*){WIKI_SPLIT}{EMBED_LABEL}([^{WIKI_CLOSE}]*){WIKI_CLOSE}</p>"
+)
 PERMALINK_TOKEN = re.compile(r":[a-z_]+")
 ROOT_MARK = "\ue002"  # stands for "the way back to the site root" until a page is known
 # File systems cap a name at 255 bytes; a slug also gets ".html" and must stay readable in a URL.
@@ -180,6 +194,7 @@ def resolve_links(
     wikilinks: dict[str, str] | None = None,
     names: FileNames | None = None,
     titles: dict[str, str] | None = None,
+    embed: Callable[[str, str], str | None] | None = None,
 ) -> str:
     """Turn the note's marked relative links and wikilinks into URLs that work on the page at `page_path`.
 
@@ -190,6 +205,8 @@ def resolve_links(
     names; a target missing there renders as visibly broken text, never a dead link.
     `names` lets a link written the Obsidian way find its file (see `link_site_path`).
     `titles` (site path -> title) fills in labels that stand for the linked note's title.
+    `embed(site path, heading)` gives the HTML that shows an embedded note (`![[Note]]` alone
+    in its paragraph) on this page; where it gives None, and for embeds inside text, a link.
     With `page_path=None` the links start with ROOT_MARK, for `localize` to fill in once
     per page: the same excerpt then serves every listing page cheaply.
     """
@@ -218,7 +235,8 @@ def resolve_links(
         else:
             site_path = (wikilinks or {}).get(target)
             if site_path is None:
-                return f'<span class="wikilink wikilink-broken">{label.removeprefix(TITLE_LABEL)}</span>'
+                return f'<span class="wikilink wikilink-broken">{label.lstrip(TITLE_LABEL + EMBED_LABEL)}</span>'
+        label = label.removeprefix(EMBED_LABEL)  # an embed that is not shown is a link
         if label.startswith(TITLE_LABEL):
             title = (titles or {}).get(site_path)
             label = html_escape(title, quote=False) if title else label.removeprefix(TITLE_LABEL)
@@ -226,9 +244,18 @@ def resolve_links(
             return f'<a class="wikilink" href="{fragment or "#"}">{label}</a>'
         return f'<a class="wikilink" href="{root}{href(site_path)}{fragment}">{label}</a>'
 
+    def replace_embed(match: re.Match[str]) -> str:
+        spec = html_unescape(match.group(1))
+        target, _hash, anchor = spec.partition("#")
+        site_path = (wikilinks or {}).get(target) if target else note_path
+        shown = embed(site_path, anchor) if site_path is not None and embed is not None else None
+        return shown if shown is not None else MARKED_WIKILINK.sub(replace_wikilink, match.group(0))
+
     if LINK_OPEN in html:
         html = MARKED_LINK.sub(replace, html)
     if WIKI_OPEN in html:
+        if EMBED_LABEL in html:
+            html = EMBED_PARAGRAPH.sub(replace_embed, html)
         html = MARKED_WIKILINK.sub(replace_wikilink, html)
     return html
 

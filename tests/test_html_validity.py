@@ -76,3 +76,28 @@ def test_every_page_of_the_example_site_is_valid_html(validator, public):
         pytest.fail(
             f"{len(errors)} error(s) from the Nu HTML Checker:\n" + "\n".join(describe(m, public) for m in errors)
         )
+
+
+def test_notes_brought_from_hexo_hugo_jekyll_and_obsidian_make_valid_html(validator, tmp_path):
+    """Tags, shortcodes, figures, callouts, tabs, embedded notes and redirect pages, as imported."""
+    from click.testing import CliRunner
+
+    from notes_site.build import BuildOptions, build_site
+    from notes_site.cli import main
+
+    fixtures = REPO / "tests" / "fixtures" / "import"
+    pages = []
+    for kind in ("hexo", "hugo", "jekyll", "obsidian"):
+        site = tmp_path / kind
+        result = CliRunner().invoke(main, ["import", kind, str(fixtures / kind), "--to", str(site)])
+        assert result.exit_code == 0, result.output
+        assert build_site(BuildOptions(site_root=site)).errors == []
+        pages += sorted((site / "public").rglob("*.html"))
+    assert len(pages) > 80
+    errors = [
+        m
+        for m in nu_messages(validator, pages)
+        if m["type"] in ("error", "non-document-error")
+        and not any(m["message"].startswith(newer) for newer in NEWER_THAN_THE_CHECKER)
+    ]
+    assert not errors, "\n".join(describe(m, tmp_path) for m in errors)

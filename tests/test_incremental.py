@@ -272,3 +272,16 @@ def test_changes_to_links_titles_tags_and_papers_reach_every_page_that_shows_the
     blog.build()
     edit(blog, "n04.md", old, new)
     assert_same_as_clean_build(blog)
+
+
+def test_an_edit_of_an_embedded_note_reaches_the_pages_that_show_its_text(blog):
+    from notes_site.build import BuildSession
+    from notes_site.live import patch_notes
+
+    blog.note("host.md", "title: Host\ndate: 2024-02-02", "Intro.\n\n![[Note 4]]\n")
+    session = BuildSession()
+    build_site(BuildOptions(site_root=blog.root), session)
+    edit(blog, "n04.md", "Intro 4.", "Intro four, embedded elsewhere.")
+    assert patch_notes(session, [blog.root / "content/n04.md"]) is None  # serve runs the full build
+    assert_same_as_clean_build(blog)
+    assert "Intro four, embedded elsewhere." in blog.page("2024/02/02/host/")

@@ -211,3 +211,8 @@ def test_a_first_heading_names_a_note_without_a_title_and_is_shown_once():
     assert other.title == "CLIP notes" and '<h1 id="method">' in other.body_html  # a heading of the note
     later = parse("Intro.\n\n# Heading\n", name="plain.md").note
     assert later.title == "plain" and '<h1 id="heading">' in later.body_html
+
+
+def test_dates_keep_whole_seconds_only_as_html_datetime_wants():
+    note = parse("---\ntitle: A\ndate: 2024-05-22 10:30:00.123456\n---\nText.\n").note
+    assert note.posted.isoformat() == "2024-05-22T10:30:00+08:00"

@@ -1,5 +1,9 @@
 """Notes written in Obsidian render as their author saw them: embeds, inline tags, callouts, hidden comments."""
 
+import re
+
+from pagetools import local_target
+
 from notes_site.markdown import LINK_CLOSE, LINK_OPEN, LinkRef, MarkdownPipeline, WikiRef
 from notes_site.obsidian import obsidian_plugin
 from tests.test_markdown import TagBalance
@@ -50,11 +54,11 @@ def test_embedded_images_become_images_recorded_for_check():
     )
 
 
-def test_an_embedded_note_is_a_wikilink_and_files_are_links():
+def test_an_embedded_note_is_a_wikilink_marked_as_an_embed_and_files_are_links():
     rendered = pipeline.render(
         "![[Other note]] and ![[Paper#Method|the method]]\n\n![[paper.pdf#page=3]] ![[talk.mp4|Talk]]\n"
     )
-    assert rendered.wikilinks == (WikiRef("Other note", "", 1), WikiRef("Paper", "Method", 1))
+    assert rendered.wikilinks == (WikiRef("Other note", "", 1, embed=True), WikiRef("Paper", "Method", 1, embed=True))
     out = html("![[paper.pdf#page=3]] ![[talk.mp4|Talk]] ![[song.mp3]]")
     assert '<a href="paper.pdf#page=3">paper.pdf</a>' in out and '<a href="talk.mp4">Talk</a>' in out
     assert '<a href="song.mp3">song.mp3</a>' in out
@@ -139,3 +143,33 @@ def test_an_unclosed_comment_is_shown_and_warned_about_with_its_line():
     assert "%%never closed" in rendered.body_html
     [warning] = rendered.markup_warnings
     assert warning.line == 3 and "not closed" in warning.message
+
+
+def test_an_embedded_note_shows_its_text_framed_with_its_links_made_for_the_host_page(site):
+    site.write("content/img/fig.png", "png")
+    site.note(
+        "a.md",
+        "title: A\ndate: 2024-01-02",
+        "Before.\n\n![[B]]\n\n![[B#Method]]\n\nInline ![[B]] stays a link.\n\n![[Nowhere]]\n",
+    )
+    site.note(
+        "b.md",
+        "title: B\ndate: 2024-01-01",
+        "B intro[^1] and ![fig](img/fig.png).\n\n## Method\n\nB method, back to ![[A]].\n\n## Other\n\nOther.\n\n"
+        "[^1]: A footnote of B.\n",
+    )
+    report = site.build()
+    assert [p.message for p in report.warnings] == [
+        "the wikilink [[Nowhere]] matches no note; it is shown as broken text."
+    ]
+    page = site.page("2024/01/02/a/")
+    whole, section = re.findall(r'<div class="note-embed">.*?</div>\n', page, re.S)
+    assert '<a href="../../../../2024/01/01/b/">B</a>' in whole and "Other." in whole
+    (src,) = re.findall(r'<img src="([^"]+)"', whole)
+    assert local_target(site.public, "2024/01/02/a/", src) == site.public / "img/fig.png"
+    assert "footnote" not in whole  # B's footnotes are B's page's
+    assert '<a class="wikilink" href="#">A</a>' in whole  # B's embed of A, shown on A: a link, no loop
+    assert "B › Method" in section and "B method" in section and "Other." not in section
+    assert '<p>Inline <a class="wikilink" href="../../../../2024/01/01/b/">B</a> stays a link.</p>' in page
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))  # the embedded headings brought no second "method"
