@@ -3,8 +3,9 @@
 `md.use(obsidian_plugin)` after the pipeline's own rules. What it adds:
 
 - `![[fig.png]]`, `![[fig.png|300]]`, `![[img/fig 1.png|alt text]]`: an image; `![[paper.pdf]]` (and audio,
-  video): a link; `![[Other note]]`: a wikilink marked as an embed (pages.embedded shows the note's text). Images and files become
-  ordinary `image` / `link_open` tokens, so `collect_references` marks their URLs and records them for `check`.
+  video): a link; `![[Other note]]`: a wikilink marked as an embed (pages.embedded shows the note's text).
+  Images and files become ordinary `image` / `link_open` tokens, so `collect_references` marks their URLs and
+  records them for `check`.
   Obsidian finds a bare file name anywhere in the vault; so does `urls.link_site_path`, after looking next
   to the note.
 - `#tag`, `#多模态`, `#ml/cv` in text: `<span class="tag">#ml/cv</span>`; names, first appearance order and
