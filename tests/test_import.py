@@ -340,3 +340,12 @@ def test_a_hugo_configuration_directory_is_read_like_one_file(tmp_path):
     assert "Posts: /posts/" in settings
     assert build_site(BuildOptions(site_root=tmp_path / "site")).errors == []
     assert (tmp_path / "site/public/2024/clip/index.html").is_file()
+
+
+def test_old_permalink_tokens_are_translated_a_whole_token_at_a_time():
+    from notes_site.migrate import translate_permalink
+
+    hugo = {":year": ":year", ":section": "posts", ":sections": "posts"}
+    assert translate_permalink(":sections/:year/:slugorfilename/", hugo) == ("posts/:year/:slug/", [":slugorfilename"])
+    hexo = {":year": ":year", ":title": ":title"}
+    assert translate_permalink(":year/:abbr-:abbrlink.html", hexo) == (":year/:slug-:slug.html", [":abbr", ":abbrlink"])

@@ -112,6 +112,21 @@ def import_into(importer: Callable[[Path, Path], ImportReport], source: Path, ta
     return report.moved(staging / "site", target)
 
 
+def translate_permalink(pattern: str, equivalents: dict[str, str]) -> tuple[str, list[str]]:
+    """The old permalink pattern in notes-site's tokens, a whole token at a time (`:sections` is not
+    `:section` + "s"); tokens without an equivalent become :slug and are returned for the report."""
+    unknown: list[str] = []
+
+    def translate(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token in equivalents:
+            return equivalents[token]
+        unknown.append(token)
+        return ":slug"
+
+    return re.sub(r":[a-z_]+", translate, pattern), sorted(set(unknown))
+
+
 def check_target(target: Path) -> None:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} is not empty; import into a new folder, e.g. --to my-notes.")

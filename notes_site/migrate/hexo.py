@@ -26,6 +26,7 @@ from notes_site.migrate import (
     read_settings,
     relative_links,
     set_front_matter,
+    translate_permalink,
     yaml_setting,
 )
 from notes_site.notes import without_date_prefix
@@ -224,7 +225,7 @@ def hexo_settings(root: Path | None, report: ImportReport) -> tuple[str, dict[st
     elif url:
         report.add("not converted", f"`url: {url}` looks like Hexo's placeholder; set base_url yourself", config_path)
     permalink = str(data.get("permalink") or ":year/:month/:day/:title/")
-    unknown = sorted(set(re.findall(r":[a-z_]+", permalink)) - HEXO_TOKENS)
+    permalink, unknown = translate_permalink(permalink, {token: token for token in HEXO_TOKENS})
     if unknown:
         report.add(
             "not converted",
@@ -233,8 +234,6 @@ def hexo_settings(root: Path | None, report: ImportReport) -> tuple[str, dict[st
             config_path,
             line_of("permalink"),
         )
-        for token in unknown:
-            permalink = permalink.replace(token, ":slug")
     assert set(re.findall(r":[a-z_]+", permalink)) <= set(PERMALINK_TOKENS)
     setting("permalink", permalink)
     report.add("converted", f"`permalink: {permalink}`", config_path, line_of("permalink"))

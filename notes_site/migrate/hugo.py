@@ -20,6 +20,7 @@ from notes_site.migrate import (
     copy_tree,
     keep_old_addresses,
     read_settings,
+    translate_permalink,
     yaml_setting,
 )
 from notes_site.migrate.hexo import HEXO_LANGUAGES
@@ -231,18 +232,14 @@ def hugo_permalink(permalinks: dict[str, Any], content: Path, config_path: Path,
             f"the permalinks of {', '.join(others)}: their pages keep their URLs through their own `permalink:`",
             config_path,
         )
-    converted = pattern.strip("/") + ("/" if pattern.endswith("/") else "")
-    converted = converted.replace(":section", section).replace(":sections", section)
-    for token in sorted(set(re.findall(r":[a-z_]+", converted)), key=len, reverse=True):
-        if token in HUGO_TOKENS:
-            converted = converted.replace(token, HUGO_TOKENS[token])
-        else:
-            report.add(
-                "converted",
-                f"the permalink token {token}: pages keep their URLs with their own `permalink:`; new ones use :slug",
-                config_path,
-            )
-            converted = converted.replace(token, ":slug")
+    trimmed = pattern.strip("/") + ("/" if pattern.endswith("/") else "")
+    converted, unknown = translate_permalink(trimmed, {**HUGO_TOKENS, ":section": section, ":sections": section})
+    for token in unknown:
+        report.add(
+            "converted",
+            f"the permalink token {token}: pages keep their URLs with their own `permalink:`; new ones use :slug",
+            config_path,
+        )
     report.add("converted", f"permalinks of `{section}`: {pattern} as {converted}", config_path)
     return converted
 

@@ -33,6 +33,7 @@ from notes_site.migrate import (
     read_settings,
     relative_links,
     set_front_matter,
+    translate_permalink,
     write_note,
     yaml_setting,
 )
@@ -206,19 +207,14 @@ def site_permalink(data: dict[str, Any]) -> str:
 
 
 def notes_site_permalink(data: dict[str, Any], config_path: Path, report: ImportReport) -> str:
-    pattern = site_permalink(data)
-    converted = pattern
-    for token in sorted(set(re.findall(r":[a-z_]+", pattern)), key=len, reverse=True):
-        if token in SAME_TOKENS:
-            converted = converted.replace(token, SAME_TOKENS[token])
-        else:
-            report.add(
-                "not converted",
-                f"the permalink token {token} has no notes-site equivalent: each post keeps its URL with its own "
-                "`permalink:`, and new notes use :slug",
-                config_path,
-            )
-            converted = converted.replace(token, ":slug")
+    converted, unknown = translate_permalink(site_permalink(data), SAME_TOKENS)
+    for token in unknown:
+        report.add(
+            "not converted",
+            f"the permalink token {token} has no notes-site equivalent: each post keeps its URL with its own "
+            "`permalink:`, and new notes use :slug",
+            config_path,
+        )
     converted = converted.lstrip("/")
     report.add("converted", f"`permalink: {data.get('permalink') or 'date'}` as {converted}", config_path)
     return converted
