@@ -1,10 +1,13 @@
 """`notes-site build`, as a table of contents: read everything, check it, then write.
 
-1. settings, theme and the last build's cache   2. content files   3. notes (reused from
-the cache when unchanged, else parsed, on all cores for big sites)   4. missing dates
-5. the site (order, URLs, terms)   6. the page plan with a signature per page
-7. render the pages whose signature changed   8. write: a full build swaps a new
-output in; an incremental one patches the changed files in place
+1. `read_inputs`: settings, theme, UI strings and the list of content files; with the
+   last build's cache, a build whose inputs did not change stops here
+2. `gather`: notes parsed (reused from the cache when unchanged, on all cores for big
+   sites), missing dates filled, the site assembled (order, URLs, terms), every page
+   planned and signed; `check` stops here, `serve` keeps it
+3. `write`: render the pages whose signature changed; a full build swaps a new output
+   in, an incremental one patches the changed files in place
+4. `remember`: what was read and written, for the next build
 """
 
 from __future__ import annotations
@@ -16,16 +19,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from notes_site import __version__
-from notes_site.cache import CACHE_VERSION, BuildCache, cache_dir_for, load_cache, save_cache
 from notes_site.config import SiteConfig, load_config
+from notes_site.content.notes import Note, ParsedNote, ParseSettings, fill_missing_dates, parse_notes, parse_settings
+from notes_site.content.sources import ContentTree, NoteFile, git_head, scan_content
 from notes_site.errors import OutputError, Problem, ProblemReport, error, warning
-from notes_site.notes import Note, ParsedNote, ParseSettings, parse_notes, parse_settings
-from notes_site.pages import Page, PagePlanner, fingerprint, site_view
-from notes_site.render import Renderer, find_theme, load_strings, render_pages
-from notes_site.site import PlacedAsset, Site, assemble_site
-from notes_site.sources import NoteFile, git_head, last_edit_times, scan_content
-from notes_site.urls import output_file
-from notes_site.write import (
+from notes_site.fingerprint import fingerprint
+from notes_site.output.cache import CACHE_VERSION, BuildCache, cache_dir_for, load_cache, save_cache
+from notes_site.output.render import Renderer, render_pages
+from notes_site.output.themes import Theme, find_theme, load_strings
+from notes_site.output.write import (
     MARKER,
     OutputLock,
     PatchedOutput,
@@ -33,6 +35,15 @@ from notes_site.write import (
     check_output_folder,
     remove_leftovers,
 )
+from notes_site.pages.machine import search_docs
+from notes_site.pages.page import Page
+from notes_site.pages.planner import Plan, SearchIndex, plan_pages
+from notes_site.pages.search import build_search_index
+from notes_site.pages.views import site_view
+from notes_site.site.assemble import assemble_site
+from notes_site.site.model import PlacedAsset, PlacedNote, Site
+from notes_site.urls import output_file
+from notes_site.workers import in_background
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -88,23 +99,54 @@ class StageClock:
 
 
 @dataclass
+class Inputs:
+    """What a build reads before it decides anything: settings, theme, UI strings, content files."""
+
+    config: SiteConfig
+    theme: Theme
+    strings: dict[str, str]
+    tree: ContentTree
+
+
+@dataclass
+class Gathered:
+    """Everything a build knows before it writes: the parsed notes, the site, its planned pages.
+
+    `check` stops here; `serve` keeps it to patch edited notes in memory (serve/live.py).
+    """
+
+    inputs: Inputs
+    settings: ParseSettings
+    parsed: dict[str, ParsedNote]  # by note source, including notes with errors
+    site: Site
+    plan: Plan
+    renderer: Renderer
+    assets: list[PlacedAsset]  # content files to copy, clashes removed
+    static_files: dict[str, Path]  # theme files to copy, by output path
+
+    @property
+    def pages(self) -> list[Page]:
+        return self.plan.pages
+
+    def outputs(self) -> set[str]:
+        """Every file of the output folder this build makes."""
+        pages = {output_file(page.path) for page in self.pages}
+        return pages | set(self.static_files) | {asset.path for asset in self.assets}
+
+
+@dataclass
 class LiveSite:
-    """The last build, planned and ready to patch (see live.py)."""
+    """The last build, planned and ready to patch (see serve/live.py)."""
 
     options: BuildOptions
-    settings: ParseSettings
-    site: Site
-    planner: PagePlanner
-    renderer: Renderer
-    site_wide: str
-    parsed: dict[str, ParsedNote]
+    gathered: Gathered
     output: Path
-    index: dict[str, tuple[int, object]] | None = None
+    index: dict[str, tuple[int, PlacedNote]] | None = None
 
-    def placed(self) -> dict[str, tuple[int, object]]:
+    def placed(self) -> dict[str, tuple[int, PlacedNote]]:
         """Note source -> (position, PlacedNote), built on first use."""
         if self.index is None:
-            self.index = {item.note.source: (i, item) for i, item in enumerate(self.site.notes)}
+            self.index = {item.note.source: (i, item) for i, item in enumerate(self.gathered.site.notes)}
         return self.index
 
 
@@ -135,26 +177,35 @@ def build_site(options: BuildOptions, session: BuildSession | None = None) -> Bu
 def build_locked(options: BuildOptions, output: Path, session: BuildSession | None) -> BuildReport:
     """The build itself, once the output is known to be safe and this build holds its lock."""
     started = time.perf_counter()
-    site_root = options.site_root.resolve()
     report = BuildReport(output=output)
     clock = StageClock(report)
-    config = load_config(site_root)
+    inputs = read_inputs(options.site_root.resolve(), report)
+    report.notes_read = len(inputs.tree.notes)
     remove_leftovers(output)
-    theme = find_theme(config)
-    strings = load_strings(theme, config.language)
-    cache_dir = cache_dir_for(output)
-    if session is not None and session.cache is not None and not options.clean:
-        cache, cache_problem = session.cache, ""
-    else:
-        cache, cache_problem = (BuildCache(folder=cache_dir), "") if options.clean else load_cache(cache_dir)
+    cache = cache_for(options, output, session, report)
     if session is not None:
         session.live = None  # until this build succeeds
-    if cache_problem:
-        report.problems.append(warning(cache_problem + "."))
-    clock.lap("settings")
+    stamps = input_fingerprint(inputs, options, output)
+    clock.lap("scan")
+    if session is None and nothing_changed(cache, stamps, output, options):
+        report.problems = [strict(p) for p in cache.problems] if options.strict else list(cache.problems)
+        report.pages_total = sum(1 for signature in cache.outputs.values() if not signature.startswith("copy:"))
+        report.seconds = time.perf_counter() - started
+        return report
+    gathered = gather(inputs, options, cache, report, clock)
+    publish = write(gathered, options, output, cache, report, clock)
+    remember(gathered, options, output, cache, stamps, publish, report, session)
+    clock.lap("cache")
+    report.seconds = time.perf_counter() - started
+    return report
 
+
+def read_inputs(site_root: Path, report: ProblemReport) -> Inputs:
+    """Settings, theme and UI strings, and the list of content files (nothing parsed yet)."""
+    config = load_config(site_root)
+    theme = find_theme(config)
+    strings = load_strings(theme, config.language)
     tree = scan_content(config.content_dir)
-    report.notes_read = len(tree.notes)
     report.problems.extend(tree.problems)
     if not config.content_dir.is_dir():
         report.problems.append(
@@ -163,15 +214,28 @@ def build_locked(options: BuildOptions, output: Path, session: BuildSession | No
                 hint="Create it and put your Markdown notes in it, or point --site at your site folder.",
             )
         )
-    inputs = input_fingerprint(config, options, output, tree, theme)
-    clock.lap("scan")
-    if session is None and nothing_changed(cache, inputs, output, options):
-        report.problems = [strict(p) for p in cache.problems] if options.strict else list(cache.problems)
-        report.pages_total = sum(1 for signature in cache.outputs.values() if not signature.startswith("copy:"))
-        report.seconds = time.perf_counter() - started
-        return report
+    return Inputs(config, theme, strings, tree)
+
+
+def cache_for(options: BuildOptions, output: Path, session: BuildSession | None, report: BuildReport) -> BuildCache:
+    """The last build's records: serve's in memory, else the cache folder's (none with --clean)."""
+    if session is not None and session.cache is not None and not options.clean:
+        return session.cache
+    if options.clean:
+        return BuildCache(folder=cache_dir_for(output))
+    cache, problem = load_cache(cache_dir_for(output))
+    if problem:
+        report.problems.append(warning(problem + "."))
+    return cache
+
+
+def gather(
+    inputs: Inputs, options: BuildOptions, cache: BuildCache, report: BuildReport, clock: StageClock | None = None
+) -> Gathered:
+    """Parse (or reuse) every note, place them in a site, plan its pages: all in memory, problems in `report`."""
+    config = inputs.config
     settings = parse_settings(config)
-    parsed = load_notes(tree.notes, settings, cache, options.progress, report)
+    parsed = load_notes(inputs.tree.notes, settings, cache, options.progress, report)
     if cache.problem_loading:
         report.problems.append(warning(cache.problem_loading + "."))
     notes = []
@@ -181,31 +245,36 @@ def build_locked(options: BuildOptions, output: Path, session: BuildSession | No
             notes.append(result.note)
     if not options.drafts:  # before dates: a draft without a date is normal (Hexo's _drafts have none)
         notes = [note for note in notes if not note.draft]
-    notes = fill_missing_dates(notes, site_root, report.problems)
+    notes = fill_missing_dates(notes, config.root, report.problems)
     report.notes_published = len(notes)
-    clock.lap("parse")
-
-    site, planner, pages = place_and_plan(config, strings, notes, tree, report)
-    renderer = Renderer(config, theme, strings, site_view(site, strings))
-    static_files = theme.static_files()
-    assets, clashes = drop_output_clashes(pages, site.assets, static_files)
+    if clock:
+        clock.lap("parse")
+    site, plan = place_and_plan(inputs, notes, report)
+    renderer = Renderer(config, inputs.theme, inputs.strings, site_view(site, inputs.strings))
+    static_files = inputs.theme.static_files()
+    assets, clashes = drop_output_clashes(plan.pages, site.assets, static_files)
     report.problems.extend(clashes)
-    site_wide = fingerprint(CACHE_VERSION, config.fingerprint, renderer.globals_fingerprint())
-    signatures = {
-        output_file(page.path): fingerprint(site_wide, renderer.template_fingerprint(page.template), page.signature)
-        for page in pages
-    }
-    copies = {relative: (path, copy_signature(path)) for relative, path in static_files.items()}
-    copies.update({asset.path: (asset.source.path, copy_signature(asset.source.path)) for asset in assets})
-    report.pages_total = len(pages)
-    clock.lap("plan")
+    report.pages_total = len(plan.pages)
+    if clock:
+        clock.lap("plan")
+    return Gathered(inputs, settings, parsed, site, plan, renderer, assets, static_files)
 
+
+def write(
+    gathered: Gathered, options: BuildOptions, output: Path, cache: BuildCache, report: BuildReport, clock: StageClock
+) -> bool:
+    """Render the pages whose signature changed and copy the files that changed; True when published.
+
+    A full build swaps a new output in; an incremental one patches the changed files in place.
+    """
+    signatures = {output_file(page.path): gathered.renderer.signature_of(page) for page in gathered.pages}
+    copies = copy_signatures(gathered)
     incremental = cache.output_folder == str(output) and (output / MARKER).is_file() and not options.clean
     previous = cache.outputs if incremental else {}
     existing = files_in(output) if incremental else set()
     stale = [
         page
-        for page in pages
+        for page in gathered.pages
         if previous.get(output_file(page.path)) != signatures[output_file(page.path)]
         or output_file(page.path) not in existing
     ]
@@ -216,13 +285,12 @@ def build_locked(options: BuildOptions, output: Path, session: BuildSession | No
     }
     # Anything else in the output goes, so an incremental build equals a clean one.
     removed = sorted(existing - signatures.keys() - copies.keys() - {MARKER})
-
     try:
         writer = PatchedOutput(output) if incremental else StagedOutput(output)
     except OSError as exc:
         raise OutputError(f"cannot create the output folder {output}: {exc}.") from exc
     try:
-        render_pages(stale, renderer, writer, options.progress)
+        render_pages(stale, gathered.renderer, gathered.plan.cards, writer, options.progress)
         report.pages_written = writer.files_written
         clock.lap("render")
         for relative, path in changed_copies.items():
@@ -247,39 +315,59 @@ def build_locked(options: BuildOptions, output: Path, session: BuildSession | No
         writer.abort()
         raise
     clock.lap("write")
+    if publish:
+        # (copy signatures start with "copy:", page signatures are hashes)
+        cache.outputs = {**signatures, **{relative: signature for relative, (_path, signature) in copies.items()}}
+    return publish
 
-    notes_entries = {file.rel: (file.stamp, parsed[file.rel]) for file in tree.notes}
+
+def copy_signatures(gathered: Gathered) -> dict[str, tuple[Path, str]]:
+    """Output path -> (file to copy, its stamp) for theme files and content files."""
+    copies = {relative: (path, copy_signature(path)) for relative, path in gathered.static_files.items()}
+    copies.update({asset.path: (asset.source.path, copy_signature(asset.source.path)) for asset in gathered.assets})
+    return copies
+
+
+def remember(
+    gathered: Gathered,
+    options: BuildOptions,
+    output: Path,
+    cache: BuildCache,
+    stamps: str,
+    publish: bool,
+    report: BuildReport,
+    session: BuildSession | None,
+) -> None:
+    """Record what this build read and wrote, for the next one: in memory for serve, else in the cache folder."""
+    settings = gathered.settings
+    notes_entries = {file.rel: (file.stamp, gathered.parsed[file.rel]) for file in gathered.inputs.tree.notes}
     notes_changed = (
         cache.parse_key != parse_key(settings) or report.notes_parsed > 0 or notes_entries.keys() != cache.notes.keys()
     )
     cache.parse_key = parse_key(settings)
     cache.notes = notes_entries
     if publish:
-        # (copy signatures start with "copy:", page signatures are hashes)
-        cache.outputs = {**signatures, **{relative: signature for relative, (_path, signature) in copies.items()}}
         cache.output_folder = str(output)
-        cache.inputs = inputs
+        cache.inputs = stamps
         cache.problems = [p for p in report.problems if "build cache" not in p.message]
     else:
         cache.inputs = ""
     if session is not None:  # serve: the cache stays in memory, with the planned site
         session.cache = cache
         if publish:
-            session.live = LiveSite(options, settings, site, planner, renderer, site_wide, parsed, output)
+            session.live = LiveSite(options, gathered, output)
+        return
     try:
-        if session is None:
-            save_cache(cache_dir, cache, notes_changed)
+        save_cache(cache_dir_for(output), cache, notes_changed)
     except OSError as exc:
         report.problems.append(
             warning(f"the build cache could not be saved ({exc}); the next build will be a full one.")
         )
-    clock.lap("cache")
-    report.seconds = time.perf_counter() - started
-    return report
 
 
-def input_fingerprint(config: SiteConfig, options: BuildOptions, output: Path, tree, theme) -> str:
+def input_fingerprint(inputs: Inputs, options: BuildOptions, output: Path) -> str:
     """Everything a build reads, as stamps: equal fingerprints mean an equal site."""
+    config, tree, theme = inputs.config, inputs.tree, inputs.theme
     assets = []
     for asset in tree.assets:
         info = asset.path.stat()
@@ -333,25 +421,32 @@ def load_notes(
     return {file.rel: results[file.rel] for file in files}
 
 
-def place_and_plan(
-    config: SiteConfig, strings: dict[str, str], notes: list[Note], tree, report: BuildReport
-) -> tuple[Site, PagePlanner, list[Page]]:
+def place_and_plan(inputs: Inputs, notes: list[Note], report: BuildReport) -> tuple[Site, Plan]:
+    """Assemble the site and plan its pages; a note landing on a generated page is left out."""
+    config, strings, tree = inputs.config, inputs.strings, inputs.tree
     published = {note.source for note in notes}
     hidden = tuple(file.rel for file in tree.notes if file.rel not in published)
     site, site_problems = assemble_site(config, notes, tree.assets, hidden)
     report.problems.extend(site_problems)
-    planner = PagePlanner(site, strings)
-    pages = planner.plan()
-    clashing, clash_problems = notes_on_generated_pages(pages)
+    search_index = start_search_index(config, site)
+    plan = plan_pages(site, strings, search_index)
+    clashing, clash_problems = notes_on_generated_pages(plan.pages)
     if clashing:  # rare: place the site again without them, so no listing links to them
         report.problems.extend(clash_problems)
         hidden += tuple(item.note.source for item in site.notes if item.note.path in clashing)
         notes = [note for note in notes if note.path not in clashing]
         site, _ = assemble_site(config, notes, tree.assets, hidden)
-        planner = PagePlanner(site, strings)
-        pages = planner.plan()
-    report.problems.extend(planner.problems)
-    return site, planner, pages
+        plan = plan_pages(site, strings, start_search_index(config, site))
+    report.problems.extend(plan.problems)
+    return site, plan
+
+
+def start_search_index(config: SiteConfig, site: Site) -> SearchIndex | None:
+    """Start building the search index beside the plan (3 s of one core at 10,000 notes)."""
+    if not config.search.enabled:
+        return None
+    docs = search_docs(site)
+    return in_background(build_search_index, docs, size=len(docs))
 
 
 def files_in(folder: Path) -> set[str]:
@@ -424,27 +519,3 @@ def drop_output_clashes(pages: list[Page], assets: list[PlacedAsset], static_fil
 
 def strict(problem: Problem) -> Problem:
     return replace(problem, severity="error") if problem.severity == "warning" else problem
-
-
-def fill_missing_dates(notes: list[Note], site_root: Path, problems: list[Problem]) -> list[Note]:
-    """`updated` defaults to the last commit (or mtime); a missing `date` too, with a warning."""
-    missing = [note for note in notes if note.posted is None or note.edited is None]
-    if not missing:
-        return notes
-    times = last_edit_times(site_root, [note.path for note in missing])
-    filled = {}
-    for note in missing:
-        stamp = times[note.path]
-        if note.posted is None:
-            problems.append(
-                warning(
-                    f"the note has no `date`; using its last edit time ({stamp:%Y-%m-%d}).",
-                    note.path,
-                    None,
-                    "Add `date: YYYY-MM-DD` to its front matter to fix its place in the site.",
-                )
-            )
-        posted = note.posted or stamp
-        edited = note.edited or max(stamp, posted)
-        filled[note.source] = replace(note, posted=posted, edited=edited)
-    return [filled.get(note.source, note) for note in notes]

@@ -13,18 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from notes_site.build import drop_output_clashes, fill_missing_dates, load_notes, place_and_plan
-from notes_site.cache import BuildCache, cache_dir_for, load_cache
-from notes_site.config import load_config
+from notes_site.build import BuildOptions, BuildReport, gather, read_inputs
 from notes_site.errors import Problem, ProblemReport, ThemeError, error, warning
-from notes_site.markdown import LinkRef
-from notes_site.notes import parse_settings
-from notes_site.pages import site_view
-from notes_site.papers import Duplicate, PaperCandidate, find_duplicates
-from notes_site.render import Renderer, find_theme, load_strings
-from notes_site.site import Site
-from notes_site.sources import scan_content
-from notes_site.urls import link_site_path, output_file, url_folder, vault_matches
+from notes_site.markup.tokens import LinkRef
+from notes_site.output.cache import BuildCache, cache_dir_for, load_cache
+from notes_site.same_paper import Duplicate, PaperCandidate, find_duplicates
+from notes_site.site.model import Site
+from notes_site.site.resolve import link_site_path, vault_matches
+from notes_site.urls import output_file, url_folder
 
 
 @dataclass
@@ -45,10 +41,10 @@ class CheckReport(ProblemReport):
 
 def check_site(site_root: Path, output: Path | None = None, drafts: bool = False) -> CheckReport:
     """Check the site at `site_root`; raises NotesSiteError for settings or theme problems, like build."""
-    from notes_site.build import BuildReport
-
     report = CheckReport()
-    config = load_config(site_root)
+    gathering = BuildReport()
+    inputs = read_inputs(site_root.resolve(), gathering)
+    config = inputs.config
     if config.absolute_base is None:
         report.problems.append(
             warning(
@@ -58,40 +54,21 @@ def check_site(site_root: Path, output: Path | None = None, drafts: bool = False
                 hint="Set it to where the site will live, e.g. base_url: https://me.github.io/notes/",
             )
         )
-    theme = find_theme(config)
-    strings = load_strings(theme, config.language)
-    tree = scan_content(config.content_dir)
-    report.notes = len(tree.notes)
-    report.problems.extend(tree.problems)
     cache_dir = cache_dir_for((output or site_root / "public").resolve())
     cache, _problem = load_cache(cache_dir) if cache_dir.is_dir() else (BuildCache(folder=cache_dir), "")
-    build_report = BuildReport()
-    parsed = load_notes(tree.notes, parse_settings(config), cache, None, build_report)
-    notes = []
-    for result in parsed.values():
-        report.problems.extend(result.problems)
-        if result.note is not None:
-            notes.append(result.note)
-    if not drafts:
-        notes = [note for note in notes if not note.draft]
-    notes = fill_missing_dates(notes, site_root, report.problems)
-    site, _planner, pages = place_and_plan(config, strings, notes, tree, build_report)
-    report.problems.extend(build_report.problems)
-    static_files = theme.static_files()
-    assets, clashes = drop_output_clashes(pages, site.assets, static_files)
-    report.problems.extend(clashes)
-    report.pages = len(pages)
-    renderer = Renderer(config, theme, strings, site_view(site, strings))
-    for page in pages:
+    gathered = gather(inputs, BuildOptions(site_root=site_root, drafts=drafts), cache, gathering)
+    report.problems.extend(gathering.problems)
+    report.notes = len(inputs.tree.notes)
+    report.pages = len(gathered.pages)
+    for page in gathered.pages:
         try:
-            renderer.render(page)
+            gathered.renderer.render(page, gathered.plan.cards)
         except ThemeError as exc:
             report.problems.append(error(str(exc)))
             break  # one broken template fails every page that uses it: once is enough
-    outputs = {output_file(page.path) for page in pages} | set(static_files) | {asset.path for asset in assets}
-    report.problems.extend(missing_link_targets(site, outputs))
+    report.problems.extend(missing_link_targets(gathered.site, gathered.outputs()))
     report.duplicates = find_duplicates(
-        [PaperCandidate(item.note.source, item.note.title, item.note.paper) for item in site.notes]
+        [PaperCandidate(item.note.source, item.note.title, item.note.paper) for item in gathered.site.notes]
     )
     return report
 

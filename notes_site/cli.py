@@ -101,7 +101,7 @@ def serve(site_root: Path, host: str, port: int, open_browser: bool, no_drafts: 
     """
     import errno
 
-    from notes_site.serve import DevServer
+    from notes_site.serve.server import DevServer
 
     if not site_root.is_dir():
         raise click.UsageError(f"the site folder {site_root} does not exist.")

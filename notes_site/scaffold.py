@@ -18,11 +18,11 @@ import jinja2
 import yaml
 
 from notes_site.config import CONFIG_FILE, SiteConfig, did_you_mean, load_config
+from notes_site.content.notes import parse_note, parse_settings
+from notes_site.content.sources import SourceFile
 from notes_site.errors import NotesSiteError, OutputError, ThemeError, UsageError
-from notes_site.markdown import MarkdownPipeline
-from notes_site.notes import parse_note, parse_settings
-from notes_site.render import find_theme
-from notes_site.sources import SourceFile
+from notes_site.markup.pipeline import MarkdownPipeline
+from notes_site.output.themes import find_theme
 from notes_site.urls import make_slug
 
 SCAFFOLDS = "scaffolds"

@@ -52,20 +52,27 @@ def call_with(job: tuple) -> list:
     return function(piece, *extra)
 
 
-# Forked render workers find their job here: set by the parent just before forking.
-SHARED: dict[str, Any] = {}
+def map_forked(function: Callable[[Any, range], list], count: int, size: int, job: Any) -> Iterator[list]:
+    """Run `function(job, range)` over index ranges in forked workers, which inherit `job` (never pickled)."""
+    ranges = [range(start, min(start + size, count)) for start in range(0, count, size)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(min(worker_count(), len(ranges)), initializer=adopt_job, initargs=(function, job)) as pool:
+        yield from pool.imap_unordered(run_forked, ranges)
 
 
-def map_forked(function: Callable[[range], list], count: int, size: int, shared: dict[str, Any]) -> Iterator[list]:
-    """Run `function(range)` over index ranges in forked workers that see `shared` (parent memory)."""
-    SHARED.clear()
-    SHARED.update(shared)
-    try:
-        ranges = [range(start, min(start + size, count)) for start in range(0, count, size)]
-        with multiprocessing.get_context("fork").Pool(min(worker_count(), len(ranges))) as pool:
-            yield from pool.imap_unordered(function, ranges)
-    finally:
-        SHARED.clear()
+# In a forked worker only: the function and job it was started with (set once, by the pool's initializer).
+_forked: tuple[Callable[[Any, range], list], Any] | None = None
+
+
+def adopt_job(function: Callable[[Any, range], list], job: Any) -> None:
+    global _forked
+    _forked = (function, job)
+
+
+def run_forked(indexes: range) -> list:
+    assert _forked is not None, "run_forked runs only in workers started by map_forked"
+    function, job = _forked
+    return function(job, indexes)
 
 
 BACKGROUND_MIN = 1000  # notes: below this, a process costs more than the work it would overlap

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from notes_site.bibtex import BibSource, assign_keys, bibliography, bibtex_entry, citation_key
-from notes_site.papers import Paper, read_paper
+from notes_site.content.papers import Paper, read_paper
+from notes_site.site.bibtex import BibSource, assign_keys, bibliography, bibtex_entry, citation_key
 
 SHANGHAI = timezone(timedelta(hours=8))
 CLIP = Paper(

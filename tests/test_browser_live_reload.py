@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from notes_site.serve import DevServer
+from notes_site.serve.server import DevServer
 
 pytestmark = pytest.mark.browser
 

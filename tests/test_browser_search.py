@@ -21,7 +21,7 @@ import jinja2
 import pytest
 import yaml
 
-from notes_site.search import SearchDoc, build_search_index
+from notes_site.pages.search import SearchDoc, build_search_index
 
 REPO = Path(__file__).resolve().parent.parent
 THEME = REPO / "themes" / "default"

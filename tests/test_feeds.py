@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notes_site.feeds import (
+from notes_site.content.papers import Paper
+from notes_site.pages.feeds import (
     ArticleMeta,
     FeedCategory,
     FeedEntry,
@@ -34,7 +35,6 @@ from notes_site.feeds import (
     sitemap_xml,
     tag_uri,
 )
-from notes_site.papers import Paper
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SITE = "https://example.com/notes/"

@@ -8,7 +8,7 @@ from xml.etree.ElementTree import Element, fromstring
 
 import pytest
 
-from notes_site.formulas import FormulaError, tex_to_mathml
+from notes_site.markup.math import FormulaError, tex_to_mathml
 
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 STORY_FORMULAS = [
@@ -31,7 +31,7 @@ STORY_FORMULAS = [
     r"a \cdot b",
     r"\infty",
 ]
-# Formulas whose raw latex2mathml output is invalid HTML or wrong; formulas.py repairs or rewrites each.
+# Formulas whose raw latex2mathml output is invalid HTML or wrong; markup/math.py repairs or rewrites each.
 REPAIRED_FORMULAS = [
     r"\text{<b>bold</b> & co}",
     r"\mathop{\mathbb{E}}_{x}",

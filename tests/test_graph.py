@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from notes_site.graph import (
+from notes_site.pages.graph import (
     GraphNode,
     graph_legend,
     group_colours,

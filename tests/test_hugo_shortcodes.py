@@ -1,6 +1,7 @@
 """Notes brought from a Hugo site keep their `{{< shortcodes >}}`: figures, refs, highlights, details, videos."""
 
-from notes_site.markdown import LINK_CLOSE, LINK_OPEN, LinkRef, MarkdownPipeline
+from notes_site.markup.pipeline import MarkdownPipeline
+from notes_site.markup.tokens import LINK_CLOSE, LINK_OPEN, LinkRef
 from tests.test_obsidian import assert_well_formed
 
 pipeline = MarkdownPipeline()

@@ -173,7 +173,7 @@ def test_clean_ignores_the_cache(blog):
 
 def test_serve_patches_a_text_edit_in_memory_with_the_same_result(blog):
     from notes_site.build import BuildSession
-    from notes_site.live import patch_notes
+    from notes_site.serve.live import patch_notes
 
     session = BuildSession()
     build_site(BuildOptions(site_root=blog.root), session)
@@ -205,7 +205,7 @@ def without_search_index(files: dict[str, bytes]) -> dict[str, bytes]:
 )
 def test_serve_leaves_moves_and_errors_to_the_full_build(blog, old, new):
     from notes_site.build import BuildSession
-    from notes_site.live import patch_notes
+    from notes_site.serve.live import patch_notes
 
     session = BuildSession()
     build_site(BuildOptions(site_root=blog.root), session)
@@ -276,7 +276,7 @@ def test_changes_to_links_titles_tags_and_papers_reach_every_page_that_shows_the
 
 def test_an_edit_of_an_embedded_note_reaches_the_pages_that_show_its_text(blog):
     from notes_site.build import BuildSession
-    from notes_site.live import patch_notes
+    from notes_site.serve.live import patch_notes
 
     blog.note("host.md", "title: Host\ndate: 2024-02-02", "Intro.\n\n![[Note 4]]\n")
     session = BuildSession()

@@ -99,8 +99,8 @@ def test_two_builds_at_once_wait_for_each_other(tmp_path):
 
 
 def test_a_waiting_build_says_so(tmp_path):
-    from notes_site.cache import cache_dir_for
-    from notes_site.write import OutputLock
+    from notes_site.output.cache import cache_dir_for
+    from notes_site.output.write import OutputLock
 
     root = tmp_path / "site"
     make_site(root, 3)
@@ -120,9 +120,9 @@ def test_a_waiting_build_says_so(tmp_path):
 
 
 def test_a_build_that_cannot_get_the_lock_refuses_clearly(tmp_path):
-    from notes_site.cache import cache_dir_for
     from notes_site.errors import OutputError
-    from notes_site.write import OutputLock
+    from notes_site.output.cache import cache_dir_for
+    from notes_site.output.write import OutputLock
 
     output = tmp_path / "public"
     lock_file = cache_dir_for(output) / "lock"

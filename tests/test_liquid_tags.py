@@ -2,8 +2,9 @@
 
 from test_markdown import assert_well_formed
 
-from notes_site.liquid_tags import liquid_tags_plugin
-from notes_site.markdown import LINK_CLOSE, LINK_OPEN, WIKI_CLOSE, WIKI_OPEN, WIKI_SPLIT, MarkdownPipeline, WikiRef
+from notes_site.markup.liquid import liquid_tags_plugin
+from notes_site.markup.pipeline import MarkdownPipeline
+from notes_site.markup.tokens import LINK_CLOSE, LINK_OPEN, WIKI_CLOSE, WIKI_OPEN, WIKI_SPLIT, WikiRef
 
 pipeline = MarkdownPipeline()
 liquid_tags_plugin(pipeline.md)

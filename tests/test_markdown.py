@@ -2,7 +2,8 @@
 
 from html.parser import HTMLParser
 
-from notes_site.markdown import LINK_CLOSE, LINK_OPEN, MarkdownPipeline
+from notes_site.markup.pipeline import MarkdownPipeline
+from notes_site.markup.tokens import LINK_CLOSE, LINK_OPEN
 
 pipeline = MarkdownPipeline()
 

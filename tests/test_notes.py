@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from notes_site.markdown import MarkdownPipeline
-from notes_site.notes import ParseSettings, parse_note
-from notes_site.sources import SourceFile
+from notes_site.content.notes import ParseSettings, parse_note
+from notes_site.content.sources import SourceFile
+from notes_site.markup.pipeline import MarkdownPipeline
 
 SETTINGS = ParseSettings(timezone="Asia/Shanghai", unicode_slugs=False, auto_excerpt_length=0)
 SHANGHAI = timezone(timedelta(hours=8))

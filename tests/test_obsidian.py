@@ -4,8 +4,9 @@ import re
 
 from pagetools import local_target
 
-from notes_site.markdown import LINK_CLOSE, LINK_OPEN, LinkRef, MarkdownPipeline, WikiRef
-from notes_site.obsidian import obsidian_plugin
+from notes_site.markup.obsidian import obsidian_plugin
+from notes_site.markup.pipeline import MarkdownPipeline
+from notes_site.markup.tokens import LINK_CLOSE, LINK_OPEN, LinkRef, WikiRef
 from tests.test_markdown import TagBalance
 
 pipeline = MarkdownPipeline()

@@ -8,7 +8,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notes_site.papers import Paper, PaperCandidate, find_duplicates, read_paper, short_authors
+from notes_site.content.papers import Paper, read_paper, short_authors
+from notes_site.same_paper import PaperCandidate, find_duplicates
 
 NOTE = Path("/site/content/papers/clip.md")
 

@@ -23,21 +23,13 @@ from hypothesis import strategies as st
 
 from notes_site.build import BuildOptions, build_site
 from notes_site.config import PERMALINK_TOKENS, check_permalink
-from notes_site.dates import DateError, format_date, parse_date
+from notes_site.content.dates import DateError, format_date, parse_date
 from notes_site.errors import NotesSiteError
 from notes_site.frontmatter import FrontMatterError, decode_text, load_meta, split_front_matter
-from notes_site.markdown import LINK_CLOSE, LINK_OPEN, MarkdownPipeline
-from notes_site.urls import (
-    MAX_SLUG_BYTES,
-    ROOT_MARK,
-    clean_path,
-    localize,
-    make_slug,
-    output_file,
-    permalink_path,
-    relative_root,
-    resolve_links,
-)
+from notes_site.markup.pipeline import MarkdownPipeline
+from notes_site.markup.tokens import LINK_CLOSE, LINK_OPEN, ROOT_MARK
+from notes_site.site.resolve import localize, resolve_links
+from notes_site.urls import MAX_SLUG_BYTES, clean_path, make_slug, output_file, permalink_path, relative_root
 
 FAST = settings(max_examples=100, deadline=None)
 SLOW = settings(max_examples=50, deadline=None)

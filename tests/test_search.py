@@ -1,6 +1,6 @@
 """The search index, read the way js/search.js reads it: which notes does a term lead to?
 
-`Index` below is a second, independent reader of the format documented in notes_site/search.py,
+`Index` below is a second, independent reader of the format documented in notes_site/pages/search.py,
 so these tests pin the files a browser downloads, not the code that writes them."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from notes_site import search
-from notes_site.search import SearchDoc, build_search_index, tokenise
+from notes_site.pages.planner import search
+from notes_site.pages.search import SearchDoc, build_search_index, tokenise
 
 REPO = Path(__file__).resolve().parent.parent
 SEARCH_JS = REPO / "themes" / "default" / "static" / "js" / "search.js"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from notes_site.serve import DevServer
-from notes_site.watch import Debouncer, classify
+from notes_site.serve.server import DevServer
+from notes_site.serve.watch import Debouncer, classify
 
 
 @pytest.fixture
@@ -224,7 +224,7 @@ def test_a_broken_template_is_reported_with_its_name_and_line(served):
     ],
 )
 def test_content_types(name, expected):
-    from notes_site.serve import content_type
+    from notes_site.serve.server import content_type
 
     assert content_type(Path(name)) == expected
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from notes_site.serve import DevServer
+from notes_site.serve.server import DevServer
 
 CLIENTS = 50
 REQUESTS = 10_000

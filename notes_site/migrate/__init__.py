@@ -22,9 +22,9 @@ from urllib.parse import quote, unquote
 
 import yaml
 
+from notes_site.content.notes import Note
 from notes_site.errors import NotesSiteError, UsageError
 from notes_site.frontmatter import FrontMatterError, load_meta, split_front_matter
-from notes_site.notes import Note
 
 
 @dataclass(frozen=True)
@@ -286,11 +286,10 @@ def keep_old_addresses(
     The new site is placed with notes-site's own code, so what is compared is exactly what
     `notes-site build` will make. Drafts count too: they are published one day.
     """
-    from notes_site.build import fill_missing_dates
     from notes_site.config import load_config
-    from notes_site.notes import parse_notes, parse_settings
-    from notes_site.site import assemble_site
-    from notes_site.sources import scan_content
+    from notes_site.content.notes import fill_missing_dates, parse_notes, parse_settings
+    from notes_site.content.sources import scan_content
+    from notes_site.site.assemble import assemble_site
 
     try:
         config = load_config(site_root)

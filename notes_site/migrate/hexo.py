@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from notes_site.config import CONFIG_FILE, LANGUAGES, PERMALINK_TOKENS
+from notes_site.content.notes import without_date_prefix
 from notes_site.errors import UsageError
 from notes_site.frontmatter import key_line
 from notes_site.migrate import (
@@ -29,7 +30,6 @@ from notes_site.migrate import (
     translate_permalink,
     yaml_setting,
 )
-from notes_site.notes import without_date_prefix
 
 # Hexo settings with a notes-site equivalent: Hexo key -> notes-site key.
 HEXO_SAME = {"title": "title", "subtitle": "subtitle", "description": "description", "author": "author"}

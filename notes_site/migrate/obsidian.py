@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from notes_site.config import CONFIG_FILE
-from notes_site.dates import DateError, parse_date
+from notes_site.content.dates import DateError, parse_date
+from notes_site.content.sources import run_git
 from notes_site.errors import UsageError
 from notes_site.frontmatter import FrontMatterError, decode_text, key_line, load_meta, split_front_matter
+from notes_site.markup.tokens import NOTE_SUFFIXES
 from notes_site.migrate import ImportReport, check_target, yaml_setting
-from notes_site.sources import NOTE_SUFFIXES, run_git
 
 # Obsidian's own names for a note's dates (core "Properties" and the common plugins), first match wins.
 CREATED_KEYS = ("created", "date created", "creation date", "ctime")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from slugify import slugify
 
+from notes_site.content.papers import RAW_ENTRY, Paper
 from notes_site.errors import Problem, warning
-from notes_site.papers import RAW_ENTRY, Paper
 
 STOPWORDS = frozenset(
     "a an the on of for to towards toward in into at by from with without via and or is are be do does "

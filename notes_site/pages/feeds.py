@@ -12,14 +12,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from html import unescape
 from typing import Any
 from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
-from notes_site.bibtex import entry_type
-from notes_site.markdown import WIKI_OPEN, WIKI_SPLIT
-from notes_site.papers import Paper
-from notes_site.urls import ROOT_MARK
+from notes_site.content.papers import Paper
+from notes_site.markup.tokens import EMBED_LABEL, ROOT_MARK, TITLE_LABEL, WIKI_CLOSE, WIKI_OPEN, WIKI_SPLIT
+from notes_site.site.bibtex import entry_type
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -399,3 +399,12 @@ def require_absolute(url: str, what: str) -> None:
 def uri(url: str) -> str:
     """An IRI as a URI: non-ASCII characters and spaces percent-encoded, as sitemaps and robots.txt want."""
     return quote(url, safe=URI_SAFE)
+
+
+def plain_excerpt(html: str, limit: int = 160) -> str:
+    """A short plain-text description from an excerpt's HTML, for <meta name=description>."""
+    html = re.sub(f"{WIKI_OPEN}[^{WIKI_SPLIT}]*{WIKI_SPLIT}", "", html).replace(WIKI_CLOSE, "")
+    html = re.sub(r"<annotation\b.*?</annotation>", "", html, flags=re.DOTALL)  # MathML's TeX source
+    text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+    text = text.replace("\ue000", "").replace("\ue001", "").replace(TITLE_LABEL, "").replace(EMBED_LABEL, "")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

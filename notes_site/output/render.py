@@ -1,97 +1,31 @@
-"""Render planned pages with the theme's Jinja templates.
+"""Render planned pages with the theme's Jinja templates, and sign them with what every page shows.
 
-A theme is a chain of folders: the site's own `themes/<name>/` first, then the
-theme shipped with notes-site, so a site overrides any template, string or static
-file by putting a file at the same path.
+A page's final signature (`signature_of`) is its data's signature plus the templates
+it uses and the site-wide parts (settings, the site view, UI strings): the build and
+`serve` compare it with the last build's to decide which pages to render again.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 import traceback
 from dataclasses import dataclass
-from pathlib import Path
 
 import jinja2
-import yaml
 from jinja2 import meta
 
 from notes_site.config import SiteConfig
-from notes_site.dates import format_date
+from notes_site.content.dates import format_date
 from notes_site.errors import ThemeError
-from notes_site.pages import DATA_FILE, Page, SiteView, fingerprint, text_fingerprint
-from notes_site.urls import href, relative_root
-
-
-def builtin_themes_dir() -> Path:
-    """Themes ship inside the wheel (notes_site/themes); a source checkout has them at the top."""
-    packaged = Path(__file__).parent / "themes"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "themes"
-
-
-@dataclass(frozen=True)
-class Theme:
-    name: str
-    folders: tuple[Path, ...]  # most specific first
-
-    def find(self, relative: str) -> Path | None:
-        for folder in self.folders:
-            candidate = folder / relative
-            if candidate.is_file():
-                return candidate
-        return None
-
-    def stamps(self) -> list[tuple[str, int, int]]:
-        """(path, size, mtime) of every file of the theme, for the build's input fingerprint."""
-        found = []
-        for folder in self.folders:
-            for base, _dirs, names in os.walk(folder):
-                for name in names:
-                    path = os.path.join(base, name)
-                    info = os.stat(path)
-                    found.append((path, info.st_size, info.st_mtime_ns))
-        return sorted(found)
-
-    def static_files(self) -> dict[str, Path]:
-        """Output path -> file, the site's own files winning over the built-in theme's."""
-        files: dict[str, Path] = {}
-        for folder in reversed(self.folders):
-            static = folder / "static"
-            for base, _dirs, names in os.walk(static):
-                for name in names:
-                    path = Path(base) / name
-                    files[path.relative_to(static).as_posix()] = path
-        return files
-
-
-def find_theme(config: SiteConfig) -> Theme:
-    candidates = [config.root / "themes" / config.theme, builtin_themes_dir() / config.theme]
-    folders: list[Path] = []
-    for folder in candidates:
-        if folder.is_dir() and all(folder.resolve() != f.resolve() for f in folders):
-            folders.append(folder)
-    if not folders:
-        raise ThemeError(
-            f"the theme `{config.theme}` was not found (looked in {candidates[0]} and {candidates[1]}). "
-            "Set `theme: default` in notes-site.yaml, or create that folder."
-        )
-    return Theme(config.theme, tuple(folders))
-
-
-def load_strings(theme: Theme, language: str) -> dict[str, str]:
-    """The UI strings for `language`: English as the base, the language's catalog on top."""
-    strings: dict[str, str] = {}
-    for lang in dict.fromkeys(("en", language)):
-        for folder in reversed(theme.folders):
-            path = folder / "i18n" / f"{lang}.yaml"
-            if path.is_file():
-                try:
-                    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-                except yaml.YAMLError as exc:
-                    raise ThemeError(f"{path}: the UI strings are not valid YAML ({exc}).") from exc
-                strings.update({str(k): str(v) for k, v in data.items()})
-    return strings
+from notes_site.fingerprint import fingerprint, text_fingerprint
+from notes_site.output.cache import CACHE_VERSION
+from notes_site.output.themes import Theme
+from notes_site.output.write import StagedOutput
+from notes_site.pages.cards import NoteCards
+from notes_site.pages.page import DATA_FILE, Page
+from notes_site.pages.views import SiteView
+from notes_site.urls import href, output_file, relative_root
+from notes_site.workers import RENDER_CHUNK, RENDER_MIN, can_fork, map_forked, worker_count
 
 
 class Renderer:
@@ -116,6 +50,11 @@ class Renderer:
         self.site = site
         self.strings = strings
         self.template_fingerprints: dict[str, str] = {}
+        self.site_wide = fingerprint(CACHE_VERSION, config.fingerprint, self.globals_fingerprint())
+
+    def signature_of(self, page: Page) -> str:
+        """The page's whole signature: equal to the last build's means the file need not be written."""
+        return fingerprint(self.site_wide, self.template_fingerprint(page.template), page.signature)
 
     def globals_fingerprint(self) -> str:
         """What every page shows: the site view (counts, menu…) and the UI strings."""
@@ -153,14 +92,14 @@ class Renderer:
             pending.extend(ref for ref in references if ref is not None)
         return sources
 
-    def render(self, page: Page) -> str:
+    def render(self, page: Page, cards: NoteCards) -> str:
         if page.template == DATA_FILE:  # BibTeX, feeds, the search index: made by notes-site, not the theme
-            return page.context()["text"]
+            return page.context(cards)["text"]
         root = self.config.base_path if page.info.kind == "404" else relative_root(page.path)
         try:
             template = self.env.get_template(page.template)
-            context = page.context()
-            info = context.pop("page", page.info)  # a page may refine its info when rendered
+            context = page.context(cards)
+            info = context.pop("page", page.info)  # a note's page makes its head with its context
             return template.render(page=info, root=root, **context)
         except jinja2.TemplateSyntaxError as exc:
             raise ThemeError(
@@ -197,40 +136,39 @@ def template_location(exc: BaseException) -> str:
     return location
 
 
-def render_pages(pages: list[Page], renderer: Renderer, writer, progress=None) -> None:
+def render_pages(pages: list[Page], renderer: Renderer, cards: NoteCards, writer: StagedOutput, progress=None) -> None:
     """Render pages into the writer's staging folder, on all cores for big batches."""
-    from notes_site.urls import output_file
-    from notes_site.workers import RENDER_CHUNK, RENDER_MIN, can_fork, map_forked, worker_count
-
     if len(pages) < RENDER_MIN or worker_count() < 2 or not can_fork():
         for done, page in enumerate(pages, start=1):
-            writer.write_text(output_file(page.path), renderer.render(page))
+            writer.write_text(output_file(page.path), renderer.render(page, cards))
             if progress and done % 200 == 0:
                 progress("render", done, len(pages))
         return
-    targets = [output_file(page.path) for page in pages]
     done = 0
-    shared = {"pages": pages, "renderer": renderer, "writer": writer, "targets": targets}
-    for written in map_forked(render_range, len(pages), RENDER_CHUNK, shared):
-        writer.staged.extend(written)
-        writer.files_written += len(written)
+    job = RenderJob(pages, renderer, cards, writer)
+    for written in map_forked(render_range, len(pages), RENDER_CHUNK, job):
+        writer.adopt(written)
         done += len(written)
         if progress:
             progress("render", done, len(pages))
 
 
-def render_range(indexes: range) -> list[str]:
-    """In a forked worker: render pages[indexes] straight into the staging folder."""
-    from notes_site.workers import SHARED
+@dataclass(frozen=True)
+class RenderJob:
+    """What forked render workers inherit from the parent (never pickled)."""
 
-    pages, renderer, writer, targets = SHARED["pages"], SHARED["renderer"], SHARED["writer"], SHARED["targets"]
-    made = SHARED.setdefault("made_dirs", set())
+    pages: list[Page]
+    renderer: Renderer
+    cards: NoteCards
+    writer: StagedOutput
+
+
+def render_range(job: RenderJob, indexes: range) -> list[str]:
+    """In a forked worker: render job.pages[indexes] through the writer; the parent adopts the files."""
     written = []
     for index in indexes:
-        target = writer.staging / targets[index]
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(renderer.render(pages[index]).encode("utf-8"))
-        written.append(targets[index])
+        page = job.pages[index]
+        target = output_file(page.path)
+        job.writer.write_text(target, job.renderer.render(page, job.cards))
+        written.append(target)
     return written

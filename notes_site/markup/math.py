@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from html import escape
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from latex2mathml import commands, exceptions
 from latex2mathml.converter import Converter
 from latex2mathml.symbols_parser import SYMBOLS
+
+from notes_site.markup.tokens import FormulaFailure, heading_id
 
 LIBRARY_ERRORS: dict[type[Exception], str] = {
     exceptions.NumeratorNotFoundError: "a fraction has no numerator",
@@ -263,3 +266,57 @@ def serialize(math: Element, tex: str) -> str:
     annotation.text = tex
     math[:] = [semantics]
     return tostring(math, encoding="unicode")
+
+
+def render_math_inline(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    tex = token.content.strip()
+    typeset = typeset_formula(tex, False, token.meta.get("line", 0), env)
+    if typeset is not None:
+        return f'<span class="math inline">{typeset}</span>'
+    return f'<span class="{tex_class("math inline", env)}">\\({escape(tex, quote=False)}\\)</span>'
+
+
+def render_math_display(self, tokens, idx, options, env) -> str:
+    """A display formula; `$$ … $$ (label)` keeps its label, numbered at the right.
+
+    Wide formulas scroll sideways; tabindex lets keyboard users scroll them too.
+    """
+    token = tokens[idx]
+    tex = token.content.strip()
+    line = token.map[0] + 1 if token.map else 0
+    typeset = typeset_formula(tex, True, line, env)
+    shown = typeset if typeset is not None else f"\\[{escape(tex, quote=False)}\\]"
+    css = "math display" if typeset is not None else tex_class("math display", env)
+    if token.type == "math_block_label" and token.info:
+        label = escape(token.info.strip())
+        id_attr = "" if env.get("excerpt") else f' id="eq-{heading_id(token.info)}"'
+        return f'<div class="{css}"{id_attr} tabindex="0">{shown}<span class="math-label">({label})</span></div>\n'
+    return f'<div class="{css}" tabindex="0">{shown}</div>\n'
+
+
+def render_math_display_inline(self, tokens, idx, options, env) -> str:
+    """`$$…$$` inside a paragraph: a display formula that must stay phrasing content."""
+    token = tokens[idx]
+    tex = token.content.strip()
+    typeset = typeset_formula(tex, True, token.meta.get("line", 0), env)
+    if typeset is not None:
+        return f'<span class="math display" tabindex="0">{typeset}</span>'
+    return f'<span class="{tex_class("math display", env)}">\\[{escape(tex, quote=False)}\\]</span>'
+
+
+def typeset_formula(tex: str, display: bool, line: int, env: dict) -> str | None:
+    """MathML for the formula, or None: KaTeX typesets in the browser, or the TeX is kept as text."""
+    if env.get("math") != "mathml":
+        return None
+
+    try:
+        return tex_to_mathml(tex, display)
+    except FormulaError as exc:
+        env.setdefault("formula_failures", []).append(FormulaFailure(line, tex, exc.reason))
+        return None
+
+
+def tex_class(css: str, env: dict) -> str:
+    """TeX kept as text: for KaTeX to find, or marked as a formula that failed."""
+    return css if env.get("math") != "mathml" else css + " math-error"

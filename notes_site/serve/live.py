@@ -4,7 +4,7 @@ A full incremental build re-plans the whole site (about two seconds at 10,000 no
 While writing, most saves change a note's text but not its place in the site: same
 date (so the same position), categories, tags, slug and draft state. Then the note's
 parse result is swapped into the planned site, the pages that show it (recorded by
-the planner) are signed again, and only those whose signature changed are rendered.
+the plan) are signed again, and only those whose signature changed are rendered.
 Anything else — a new or deleted note, a moved one, an error — returns None, and the
 caller runs the normal build, which handles every case.
 """
@@ -15,14 +15,16 @@ import os
 import time
 from pathlib import Path
 
-from notes_site.build import BuildReport, BuildSession, fill_missing_dates
-from notes_site.notes import Note, parse_chunk
-from notes_site.pages import Page, fingerprint
-from notes_site.render import render_pages
-from notes_site.site import sort_key
-from notes_site.sources import NOTE_SUFFIXES, NoteFile
+from notes_site.build import BuildReport, BuildSession, LiveSite
+from notes_site.content.notes import Note, fill_missing_dates, parse_chunk
+from notes_site.content.sources import NoteFile
+from notes_site.markup.tokens import NOTE_SUFFIXES
+from notes_site.output.cache import BuildCache
+from notes_site.output.render import render_pages
+from notes_site.output.write import PatchedOutput
+from notes_site.pages.page import Page
+from notes_site.site.model import sort_key
 from notes_site.urls import output_file
-from notes_site.write import PatchedOutput
 
 # What places a note in the site, or in other notes' pages (links, backlinks, related notes,
 # the map, the reading list, BibTeX keys): a change to any of them needs the full build.
@@ -47,9 +49,11 @@ def patch_notes(session: BuildSession, changed: list[Path]) -> BuildReport | Non
     live, cache = session.live, session.cache
     if live is None or cache is None or not changed:
         return None
-    content = live.site.config.content_dir.resolve()
+    gathered = live.gathered
+    site = gathered.site
+    content = site.config.content_dir.resolve()
     placed = live.placed()
-    report = BuildReport(output=live.output, notes_read=len(live.parsed))
+    report = BuildReport(output=live.output, notes_read=len(gathered.parsed))
     edits = []
     for path in dict.fromkeys(changed):
         if path.suffix.lower() not in NOTE_SUFFIXES or not path.is_file():
@@ -60,7 +64,7 @@ def patch_notes(session: BuildSession, changed: list[Path]) -> BuildReport | Non
             return None
         if rel not in placed:
             return None  # a new note, a draft, or one that had errors: the full build decides
-        if rel in live.site.links.embedded_by:
+        if rel in site.links.embedded_by:
             return None  # other notes show its text (`![[it]]`): their pages and listings follow in a full build
         info = os.stat(path)
         stamp = (info.st_size, info.st_mtime_ns, info.st_ino)
@@ -71,12 +75,12 @@ def patch_notes(session: BuildSession, changed: list[Path]) -> BuildReport | Non
         return None
     swaps: list[tuple[str, Note, object]] = []
     for rel, file in edits:
-        (result,) = parse_chunk([file], live.settings)
+        (result,) = parse_chunk([file], gathered.settings)
         if result.note is None or any(p.severity == "error" for p in result.problems):
             return None
-        (note,) = fill_missing_dates([result.note], live.site.config.root, report.problems)
+        (note,) = fill_missing_dates([result.note], site.config.root, report.problems)
         index, item = placed[rel]
-        if not keeps_its_place(live.site.notes, index, item.note, note):
+        if not keeps_its_place(site.notes, index, item.note, note):
             return None
         report.problems.extend(result.problems)
         swaps.append((rel, note, (file.stamp, result)))
@@ -85,8 +89,8 @@ def patch_notes(session: BuildSession, changed: list[Path]) -> BuildReport | Non
         item = placed[rel][1]
         item.note = note
         cache.notes[rel] = entry
-        live.parsed[rel] = entry[1]
-        pages.update((id(page), page) for page in live.planner.forget(item))
+        gathered.parsed[rel] = entry[1]
+        pages.update((id(page), page) for page in gathered.plan.forget(item))
     report.notes_parsed = len(swaps)
     return render_changed(live, cache, list(pages.values()), report, started)
 
@@ -103,18 +107,18 @@ def keeps_its_place(notes: list, index: int, old: Note, new: Note) -> bool:
     return (before is None or sort_key(before) < key) and (after is None or key < sort_key(after))
 
 
-def render_changed(live, cache, pages: list[Page], report: BuildReport, started: float) -> BuildReport:
-    renderer = live.renderer
+def render_changed(live: LiveSite, cache: BuildCache, pages: list[Page], report: BuildReport, started: float):
+    """Render the re-signed pages whose signature moved, and patch them into the output."""
+    renderer = live.gathered.renderer
     stale, signatures = [], {}
     for page in pages:
-        page.signature = page.sign()
         target = output_file(page.path)
-        signatures[target] = fingerprint(live.site_wide, renderer.template_fingerprint(page.template), page.signature)
+        signatures[target] = renderer.signature_of(page)
         if cache.outputs.get(target) != signatures[target]:
             stale.append(page)
     writer = PatchedOutput(live.output)
     try:
-        render_pages(stale, renderer, writer)
+        render_pages(stale, renderer, live.gathered.plan.cards, writer)
         writer.commit()
     except BaseException:
         writer.abort()

@@ -22,7 +22,7 @@ from html import escape
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from notes_site.markdown import MarkupWarning, parse_wikilink
+from notes_site.markup.tokens import MarkupWarning, line_text, parse_wikilink, walk_with_lines
 
 IMAGE_SUFFIXES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp"})
 # Obsidian embeds these as players or viewers; a plain link is the honest static equivalent.
@@ -183,10 +183,6 @@ def parse_comment_block(state, start_line: int, end_line: int, silent: bool) -> 
     return True
 
 
-def line_text(state, line: int) -> str:
-    return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
-
-
 # Callouts
 
 
@@ -267,30 +263,23 @@ def collect_tags_and_open_comments(state) -> None:
     """Record inline tags in `env["inline_tags"]` and warn once about a `%%` left open (its text is published)."""
     tags: dict[str, None] = {}
     warned = False
-    line = 0
-    for block in state.tokens:
-        if block.map:
-            line = block.map[0]
-        if block.type != "inline" or not block.children:
+    for _block, token, line in walk_with_lines(state.tokens):
+        if token is None:
             continue
-        at = line
-        for token in block.children:
-            if token.type in ("softbreak", "hardbreak"):
-                at += 1
-            elif token.type == "obsidian_tag":
-                tags.setdefault(token.meta["name"])
-            elif token.type == "image" and token.children:
-                token.children = [untagged(child) for child in token.children]
-            elif token.type == "text" and COMMENT in token.content and not warned:
-                warned = True
-                state.env.setdefault("markup_warnings", []).append(
-                    MarkupWarning(
-                        at + 1,
-                        "An Obsidian comment opened with %% is not closed, so its text is shown on the page.",
-                        "Close it with %% in the same paragraph, or put both %% on lines of their own around "
-                        "several paragraphs.",
-                    )
+        if token.type == "obsidian_tag":
+            tags.setdefault(token.meta["name"])
+        elif token.type == "image" and token.children:
+            token.children = [untagged(child) for child in token.children]
+        elif token.type == "text" and COMMENT in token.content and not warned:
+            warned = True
+            state.env.setdefault("markup_warnings", []).append(
+                MarkupWarning(
+                    line,
+                    "An Obsidian comment opened with %% is not closed, so its text is shown on the page.",
+                    "Close it with %% in the same paragraph, or put both %% on lines of their own around "
+                    "several paragraphs.",
                 )
+            )
     state.env["inline_tags"] = list(tags)
 
 

@@ -9,31 +9,21 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from notes_site.errors import Problem, warning
-from notes_site.markdown import heading_id
-from notes_site.sources import NOTE_SUFFIXES
-from notes_site.urls import FileNames, link_site_path, output_file, url_folder
+from notes_site.markup.tokens import NOTE_SUFFIXES, heading_id
+from notes_site.site.model import SiteLinks
+from notes_site.site.resolve import FileNames, link_site_path
+from notes_site.urls import output_file, url_folder
 
 if TYPE_CHECKING:
-    from notes_site.site import PlacedNote
+    from notes_site.site.model import PlacedNote
 
 # How far along a tag's (or author's) list of notes, in site order, related notes are looked
 # for: a tag on 2,000 notes would otherwise make finding related notes quadratic.
 RELATED_WINDOW = 25
-
-
-@dataclass
-class SiteLinks:
-    wikilinks: dict[str, dict[str, str]] = field(default_factory=dict)  # source -> {target as written: site path}
-    outgoing: dict[str, tuple[str, ...]] = field(default_factory=dict)  # source -> sources it links to
-    backlinks: dict[str, list[PlacedNote]] = field(default_factory=dict)  # source -> notes linking to it
-    related: dict[str, list[PlacedNote]] = field(default_factory=dict)
-    embedded_by: dict[str, set[str]] = field(default_factory=dict)  # source -> sources showing its text
-    problems: list[Problem] = field(default_factory=list)
 
 
 def name_key(text: str) -> str:

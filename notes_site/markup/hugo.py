@@ -18,9 +18,14 @@ from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkLabel
 from markdown_it.token import Token
 
-from notes_site.liquid_tags import line_text, render_prepared, tokenize_lines
-from notes_site.markdown import MarkupWarning
-from notes_site.sources import NOTE_SUFFIXES
+from notes_site.markup.tokens import (
+    NOTE_SUFFIXES,
+    MarkupWarning,
+    line_text,
+    render_prepared,
+    tokenize_lines,
+    walk_with_lines,
+)
 
 HEAD = re.compile(r"\{\{([<%])\s*(/?)\s*(\w[\w.-]*(?:/[\w.-]+)*)")
 # One argument, positional or `key=value`. A bare word cannot hold `{{`, so a shortcode that never
@@ -485,34 +490,23 @@ def plain_text(tokens: list[Token]) -> str:
 
 
 def finish_shortcodes(state) -> None:
-    """Report unknown shortcodes with their lines, finish figures, and show `{{</* x */>}}` in code as `{{< x >}}`.
-
-    Lines are counted as `collect_references` counts them: a block's first line plus line breaks.
-    """
+    """Report unknown shortcodes with their lines, finish figures, and show `{{</* x */>}}` in code as `{{< x >}}`."""
     if "{{" not in state.src:
         return
     warnings = state.env.setdefault("markup_warnings", [])
-    line = 0
-    for block in state.tokens:
-        if block.map:
-            line = block.map[0]
-        if block.type in ("fence", "code_block", "html_block"):
-            block.content = unescape(block.content)
-        if block.type != "inline" or not block.children:
-            continue
-        if ATTRIBUTION in block.meta:
-            link_attribution(block)
-        at = line
-        for token in block.children:
-            if token.type in ("softbreak", "hardbreak"):
-                at += 1
-            elif token.type in ("code_inline", "html_inline"):
-                token.content = unescape(token.content)
-            elif token.type == "hugo_text":
-                warnings.append(unsupported_warning(at + 1, token.meta.pop("shortcode")))
-                token.type = "text"
-            elif token.type == "image" and ALT_FROM in token.meta:
-                token.children = [text_token(plain_text(token.meta.pop(ALT_FROM).children))]
+    for block, token, line in walk_with_lines(state.tokens):
+        if token is None:
+            if block.type in ("fence", "code_block", "html_block"):
+                block.content = unescape(block.content)
+            elif block.type == "inline" and ATTRIBUTION in block.meta:
+                link_attribution(block)
+        elif token.type in ("code_inline", "html_inline"):
+            token.content = unescape(token.content)
+        elif token.type == "hugo_text":
+            warnings.append(unsupported_warning(line, token.meta.pop("shortcode")))
+            token.type = "text"
+        elif token.type == "image" and ALT_FROM in token.meta:
+            token.children = [text_token(plain_text(token.meta.pop(ALT_FROM).children))]
 
 
 def link_attribution(block: Token) -> None:

@@ -15,7 +15,17 @@ from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkLabel
 from markdown_it.token import Token
 
-from notes_site.markdown import LINK_CLOSE, LINK_OPEN, MarkupWarning, find_lexer, is_relative
+from notes_site.markup.highlight import find_lexer
+from notes_site.markup.tokens import (
+    LINK_CLOSE,
+    LINK_OPEN,
+    MarkupWarning,
+    is_relative,
+    line_text,
+    render_prepared,
+    tokenize_lines,
+    walk_with_lines,
+)
 
 TAG = re.compile(r"\{%-?\s*([A-Za-z_][\w-]*)([^\n]*?)\s*-?%\}")
 WHOLE_LINE_TAG = re.compile(r"^\{%-?\s*([A-Za-z_][\w-]*)([^\n]*?)\s*-?%\}\s*$")
@@ -50,18 +60,13 @@ def liquid_tags_plugin(md: MarkdownIt) -> None:
         md.add_render_rule(kind, render_prepared)
 
 
-def render_prepared(self, tokens, idx, options, env) -> str:
-    """The HTML a block tag's wrapper was given when parsed."""
-    return tokens[idx].meta["html"]
-
-
 def split_arguments(text: str) -> list[str]:
     """Hexo's argument splitting: words, or "quoted" / 'quoted' runs with spaces."""
     return [next(part for part in match.groups() if part is not None) for match in ARGUMENT.finditer(text)]
 
 
 def marked_url(url: str) -> str:
-    """A URL for HTML: relative ones wrapped for `urls.resolve_links`, like Markdown links."""
+    """A URL for HTML: relative ones wrapped for site/resolve.py, like Markdown links."""
     return LINK_OPEN + escape(url) + LINK_CLOSE if is_relative(url) else escape(url)
 
 
@@ -85,10 +90,6 @@ def jekyll_link_path(path: str) -> str:
 
 
 # Block tags
-
-
-def line_text(state, line: int) -> str:
-    return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
 
 
 def find_end_line(state, start: int, name: str) -> int | None:
@@ -140,15 +141,6 @@ def push_wrapper(state, html: str, nesting: int, line_map: list[int]) -> Token:
     token.meta = {"html": html}
     token.map = line_map
     return token
-
-
-def tokenize_lines(state, first: int, stop: int) -> None:
-    """Parse lines [first, stop) as Markdown inside the current tag; lazy lines cannot run past it."""
-    old_parent, old_line_max = state.parentType, state.lineMax
-    state.parentType = "liquid"
-    state.lineMax = stop
-    state.md.block.tokenize(state, first, stop)
-    state.parentType, state.lineMax = old_parent, old_line_max
 
 
 def push_nested(state, start: int, end_line: int, opening: str, closing: str, raw: bool = False) -> None:
@@ -433,31 +425,24 @@ def parse_raw_inlines(state) -> None:
 
 
 def finish_tags(state) -> None:
-    """Report unknown tags with their lines and show them as text; mark `asset_path` in raw HTML.
-
-    Lines are counted as `collect_references` counts them: a block's first line plus line breaks.
-    """
+    """Report unknown tags with their lines and show them as text; mark `asset_path` in raw HTML."""
     warnings = state.env.setdefault("markup_warnings", [])
-    line = 0
-    for block, raw in raw_regions(state.tokens):
-        if block.type == RAW_INLINE:
-            block.type = "inline"
+    in_raw = {id(block) for block, raw in raw_regions(state.tokens) if raw}
+    hidden = None  # a raw block's inline token: its text is shown as written
+    for block, token, line in walk_with_lines(state.tokens):
+        if token is None:
+            if block.type == RAW_INLINE:
+                block.type = "inline"
+                hidden = block
+            elif block.type == "html_block" and id(block) not in in_raw:
+                block.content = ASSET_PATH.sub(lambda m: marked_url(m.group(1)), block.content)
+        elif block is hidden:
             continue
-        if block.map:
-            line = block.map[0]
-        if block.type == "html_block" and not raw:
-            block.content = ASSET_PATH.sub(lambda m: marked_url(m.group(1)), block.content)
-        if block.type != "inline" or not block.children:
-            continue
-        at = line
-        for token in block.children:
-            if token.type in ("softbreak", "hardbreak"):
-                at += 1
-            elif token.type == "html_inline":
-                token.content = ASSET_PATH.sub(lambda m: marked_url(m.group(1)), token.content)
-            elif token.type == "liquid_text":
-                warnings.append(unsupported_tag_warning(at + 1, token.meta["name"]))
-                token.type = "text"
+        elif token.type == "html_inline":
+            token.content = ASSET_PATH.sub(lambda m: marked_url(m.group(1)), token.content)
+        elif token.type == "liquid_text":
+            warnings.append(unsupported_tag_warning(line, token.meta["name"]))
+            token.type = "text"
 
 
 def unsupported_tag_warning(line: int, name: str) -> MarkupWarning:

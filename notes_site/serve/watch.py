@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from notes_site.config import CONFIG_FILE
-from notes_site.sources import is_ignored
+from notes_site.content.sources import is_ignored
 
 
 @dataclass(frozen=True)

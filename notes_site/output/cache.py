@@ -22,10 +22,10 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from notes_site.content.notes import ParsedNote
 from notes_site.errors import Problem
-from notes_site.notes import ParsedNote
 
-CACHE_VERSION = 4  # bump whenever parsing, views or page signatures change meaning
+CACHE_VERSION = 5  # bump whenever parsing, views or page signatures change meaning
 STATE_FILE = "state.pickle"
 NOTES_FILE = "notes.pickle"
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import quote
 
-from notes_site.graph_layout import MARGIN, NODE_GAP, place_nodes
+from notes_site.pages.graph_layout import MARGIN, NODE_GAP, place_nodes
 
 PALETTE_SIZE = 10
 NO_GROUP_CLASS = "graph-group-none"

@@ -16,8 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from notes_site.errors import Problem, warning
-
-NOTE_SUFFIXES = (".md", ".markdown")
+from notes_site.markup.tokens import NOTE_SUFFIXES
 
 
 @dataclass(frozen=True)

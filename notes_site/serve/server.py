@@ -26,7 +26,7 @@ from urllib.parse import quote, unquote, urlsplit
 from notes_site.build import BuildOptions, BuildReport, BuildSession, build_site
 from notes_site.config import load_config
 from notes_site.errors import NotesSiteError, Problem
-from notes_site.watch import Change, SiteWatcher
+from notes_site.serve.watch import Change, SiteWatcher
 
 EVENTS_PATH = "__notes-site/events"
 TEXT_TYPES = {
@@ -124,7 +124,7 @@ class DevServer:
         return f"http://{shown}:{port}{self.base_path}"
 
     def theme_folders(self) -> list[Path]:
-        from notes_site.render import builtin_themes_dir
+        from notes_site.output.themes import builtin_themes_dir
 
         return [builtin_themes_dir()]
 
@@ -142,7 +142,7 @@ class DevServer:
                     pass
                 report = None
                 if changes and all(change.kind == "content" for change in changes):
-                    from notes_site.live import patch_notes
+                    from notes_site.serve.live import patch_notes
 
                     report = patch_notes(self.session, [change.path for change in changes])
                 if report is None:

@@ -198,6 +198,11 @@ class StagedOutput:
         self.staged.append(relative)
         self.files_written += 1
 
+    def adopt(self, written: list[str]) -> None:
+        """Files that forked workers wrote into the staging folder through their copy of this object."""
+        self.staged.extend(written)
+        self.files_written += len(written)
+
     def copy_file(self, relative: str, source: Path) -> None:
         shutil.copyfile(source, self.target(relative))
         self.staged.append(relative)

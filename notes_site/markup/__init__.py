@@ -1,0 +1,1 @@
+"""Markdown and the foreign syntaxes (Liquid, Hugo shortcodes, Obsidian) into HTML, in one pass."""

@@ -1,0 +1,1 @@
+"""The page plan: every page of the site, what it shows and its signature. No I/O."""

@@ -1,0 +1,1 @@
+"""The assembled site: notes in order with their URLs, terms, links between notes, BibTeX keys."""
