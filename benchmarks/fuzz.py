@@ -47,10 +47,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # always fuzz the working tree
 
-from notes_site import notes  # noqa: E402
 from notes_site.build import BuildOptions, BuildSession, build_site  # noqa: E402
+from notes_site.content import notes  # noqa: E402
 from notes_site.errors import NotesSiteError, OutputError, ThemeError  # noqa: E402
-from notes_site.live import patch_notes  # noqa: E402
+from notes_site.serve.live import patch_notes  # noqa: E402
 
 CRASH_DIR = REPO / "benchmarks" / "fuzz-crashes"
 KEEP_PER_KIND = 3  # saved examples of one crash signature; the rest are only counted

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # measure the working tree, not an installed copy
 
-from notes_site.graph import GraphNode, layout_graph, neighbourhood_svg, note_graph, site_map_svg
+from notes_site.pages.graph import GraphNode, layout_graph, neighbourhood_svg, note_graph, site_map_svg
 
 SHAPES = [
     ("(a) 15 nodes, 20 edges", 15, 20),

@@ -24,8 +24,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from notes_site.formulas import FormulaError, tex_to_mathml  # noqa: E402
-from notes_site.markdown import MarkdownPipeline  # noqa: E402
+from notes_site.markup.math import FormulaError, tex_to_mathml  # noqa: E402
+from notes_site.markup.pipeline import MarkdownPipeline  # noqa: E402
 
 GEN_CORPUS = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 STANDARD_CORPUS = Path("/tmp/corpus/c10000")

@@ -45,7 +45,7 @@ GEN_CORPUS = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
-from notes_site.search import SearchDoc, build_search_index  # noqa: E402
+from notes_site.pages.search import SearchDoc, build_search_index  # noqa: E402
 
 QUERIES = ["召回", "注意力", "CLIP 对比学习", "Transf", "多兴趣召回", "的"]
 BASE = """<!DOCTYPE html>

@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 GEN_CORPUS = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 sys.path.insert(0, str(REPO))
 
-from notes_site.serve import DevServer  # noqa: E402
+from notes_site.serve.server import DevServer  # noqa: E402
 
 
 def example_site(workdir: Path) -> Path:
