@@ -57,16 +57,41 @@ class SourcePost:
     image_names: frozenset[str]
 
 
-def checkout(mirrors: Path, tree: dict, into: Path) -> None:
-    """Write one pinned tree of a mirrored repository into a folder (mtimes become the commit's time)."""
+def checkout(mirrors: Path, tree: dict, into: Path) -> list[str]:
+    """Write one pinned tree of a mirrored repository into a folder, every file dated at the commit.
+
+    Mirrors may lack large files (fetched snapshots leave out files of 4 MiB and more), so instead
+    of `git archive`, which stops at the first missing one, the blobs are read one by one and the
+    missing ones returned by path.
+    """
     git_dir = mirrors / tree["repo"].replace("/", "+") / "repo"
-    into.mkdir(parents=True)
-    archive = subprocess.run(
-        ["git", "-C", str(git_dir), "archive", tree["commit"], *([tree["path"]] if tree["path"] else [])],
-        check=True,
-        capture_output=True,
+    git = ["git", "-C", str(git_dir)]
+    listing = subprocess.run(
+        [*git, "ls-tree", "-r", "-z", tree["commit"], "--", tree["path"] or "."], check=True, capture_output=True
+    ).stdout.decode("utf-8", "surrogateescape")
+    blobs = [entry.split("\t", 1) for entry in listing.split("\0") if entry]
+    blobs = [(meta.split()[2], path) for meta, path in blobs if meta.split()[1] == "blob" and meta[:6] != "120000"]
+    stamp = int(
+        subprocess.run([*git, "log", "-1", "--format=%ct", tree["commit"]], capture_output=True, text=True).stdout
+    )
+    reader = subprocess.run(
+        [*git, "cat-file", "--batch"], input="".join(sha + "\n" for sha, _ in blobs).encode(), capture_output=True
     ).stdout
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    missing, offset = [], 0
+    for _, path in blobs:
+        header_end = reader.index(b"\n", offset)
+        header = reader[offset:header_end].split()
+        if header[-1] == b"missing":
+            missing.append(path)
+            offset = header_end + 1
+            continue
+        size = int(header[2])
+        target = into / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(reader[header_end + 1 : header_end + 1 + size])
+        os.utime(target, (stamp, stamp))
+        offset = header_end + 2 + size
+    return missing
 
 
 def post_files(kind: str, source: Path) -> list[Path]:
@@ -201,7 +226,7 @@ def page_file(root: Path, url_path: str) -> Path | None:
     candidate = root / url_path
     if url_path == "" or url_path.endswith("/") or candidate.is_dir():
         candidate = candidate / "index.html"
-    return candidate if candidate.is_file() else None
+    return candidate if exists(candidate) and candidate.suffix == ".html" else None
 
 
 def resolve(root: Path, page: Path, href: str, base_path: str) -> Path | None:
@@ -216,7 +241,11 @@ def resolve(root: Path, page: Path, href: str, base_path: str) -> Path | None:
 
 
 def exists(target: Path) -> bool:
-    return target.is_file() or (target / "index.html").is_file()
+    """A file, or a folder with its index page; a name too long for the disk (say, encoded twice) is not there."""
+    try:
+        return target.is_file() or (target / "index.html").is_file()
+    except OSError:
+        return False
 
 
 # ---------------------------------------------------------------- their site: posts by title
@@ -277,7 +306,7 @@ class PostResult:
     date_ours: str = ""
 
 
-TEX_LEFT = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|(?<![\w$])\$[^$\s][^$]*\$")
+TEX_LEFT = re.compile(r"\$\$.+?\$\$|\\\(.+?\\\)|\\\[.+?\\\]|(?<![\w$])\$[^$\s][^$]*?\$", re.S)  # one per formula
 TEMPLATE_LEFT = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#[\w:.-]+\}|\{\.[\w-]+\}")
 
 
@@ -351,6 +380,7 @@ class BlogResult:
     broken_link_count: int = 0
     pages_missing: list[str] = field(default_factory=list)
     pages_total: int = 0
+    missing_in_mirror: list[str] = field(default_factory=list)  # files the snapshot lacks (4 MiB and more)
 
 
 def notes_site(*arguments: str) -> subprocess.CompletedProcess[str]:
@@ -411,13 +441,13 @@ def whole_on_index(posts: list[tuple[SourcePost, PostResult]], ours: Path) -> li
     ]
 
 
-def broken_links(ours: Path) -> tuple[int, list[str]]:
+def broken_links(ours: Path, base: str) -> tuple[int, list[str]]:
     """Local <a href> of our pages that lead nowhere, counted once per page and link."""
     broken: list[str] = []
     for html in sorted(ours.rglob("*.html")):
         page = scan(html)
         for href in dict.fromkeys(page.links):
-            target = resolve(ours, html, href, "/")
+            target = resolve(ours, html, href, base)  # a 404 page links from the root
             if target is not None and not exists(target):
                 broken.append(f"{html.relative_to(ours).as_posix()} → {href}")
     return len(broken), broken[:EXAMPLES]
@@ -439,9 +469,9 @@ def measure_blog(blog: dict, mirrors: Path, work: Path) -> BlogResult:
     compared = f"{published['repo']}@{published['commit'][:7]}" if published else f"{blog['kind']} built here"
     result = BlogResult(blog["name"], blog["kind"], compared)
     source, site, theirs = work / "source", work / "site", work / "theirs"
-    checkout(mirrors, blog["source"], source)
+    result.missing_in_mirror = checkout(mirrors, blog["source"], source)
     if published:
-        checkout(mirrors, published, theirs)
+        result.missing_in_mirror += checkout(mirrors, published, theirs)
     else:
         build_with_jekyll(source, theirs)
     if not import_and_build(blog, source, site, result):
@@ -452,7 +482,7 @@ def measure_blog(blog: dict, mirrors: Path, work: Path) -> BlogResult:
     pairs = [(post, compare_post(post, find_post(post.title, titles), theirs, ours, base)) for post in posts]
     result.posts = [post_result for _, post_result in pairs]
     result.excerpts_whole = whole_on_index(pairs, ours)
-    result.broken_link_count, result.broken_links = broken_links(ours)
+    result.broken_link_count, result.broken_links = broken_links(ours, base)
     post_urls = {post.their_url for post in result.posts if post.their_url}
     result.pages_total, result.pages_missing = other_pages(theirs, ours, post_urls)
     return result
@@ -521,6 +551,8 @@ def examples(blog: BlogResult) -> list[str]:
     kept = [post for post in blog.posts if post.kept]
     lines = [f"### {blog.name} (compared with {blog.compared_with}; {blog.warnings} build warnings)"]
     lines += [f"- message: `{message}`" for message in blog.messages]
+    if blog.missing_in_mirror:
+        lines.append(f"- files missing from the mirror (left out): {len(blog.missing_in_mirror)}")
     found = {
         "not found in their site by title": [post.source for post in blog.posts if not post.their_url],
         "URL lost": [post.their_url for post in blog.posts if post.their_url and not post.kept],
