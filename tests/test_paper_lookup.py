@@ -383,7 +383,9 @@ def test_a_rate_limited_service_is_named_and_tried_once_more(site, metadata_serv
 
 def test_a_refused_connection_is_reported_without_a_traceback(closed_port):
     lookup = Lookup(MetadataSettings(crossref_api=closed_port), retry_delay=0)
-    with pytest.raises(MetadataUnavailable, match=r"could not get the paper from Crossref: no answer from 127\.0\.0\.1"):
+    with pytest.raises(
+        MetadataUnavailable, match=r"could not get the paper from Crossref: no answer from 127\.0\.0\.1"
+    ):
         look_up(PaperRef("doi", "10.1038/nature14539"), lookup)
 
 

@@ -33,7 +33,8 @@ class BibtexImport:
         out += [f"{verb}: {path} (from {self.bib}:{entry.line} `{entry.key}`)" for entry, path in self.created]
         out += [f"skipped: {self.bib}:{entry.line} `{entry.key}`: {why}" for entry, why in self.skipped]
         count = len(self.created)
-        summary = f"{count} note(s) {verb}, {len(self.skipped)} entr{'y' if len(self.skipped) == 1 else 'ies'} skipped."
+        done = "to create" if self.dry_run else "created"
+        summary = f"{count} note(s) {done}, {len(self.skipped)} entr{'y' if len(self.skipped) == 1 else 'ies'} skipped."
         if self.dry_run:
             summary += " Nothing was written; run it again without --dry-run to create them."
         elif count:
@@ -52,7 +53,9 @@ def import_bibtex(
     existing = noted_papers(config)
     sources = {candidate.source: path for path, candidate in existing}
     titled = [entry for entry in entries if entry.metadata.title]
-    result.skipped += [(entry, "it has no title, so it would make an empty note") for entry in entries if entry not in titled]
+    result.skipped += [
+        (entry, "it has no title, so it would make an empty note") for entry in entries if entry not in titled
+    ]
     candidates = [candidate for _path, candidate in existing] + [
         PaperCandidate(f"{bib}:{entry.line}", entry.metadata.title, as_paper(entry)) for entry in titled
     ]
@@ -74,7 +77,9 @@ def import_bibtex(
         target = note_folder(config, folder) / f"{slug}.md"
         taken.add(target)
         if not dry_run:
-            request = NewNote(entry.metadata.title, kind="paper", slug=slug, folder=folder, arxiv=entry.metadata.arxiv or None)
+            request = NewNote(
+                entry.metadata.title, kind="paper", slug=slug, folder=folder, arxiv=entry.metadata.arxiv or None
+            )
             metadata = entry.metadata
 
             def fill(text: str, metadata=metadata) -> str:
