@@ -154,13 +154,13 @@ def print_failure(exc: Exception, verbose: bool, nothing_written: bool = False) 
 
 
 @main.command()
-@click.argument("title")
+@click.argument("title", required=False, default="")
 @site_option
 @click.option(
     "--kind",
-    default="note",
-    show_default=True,
-    help="The scaffold to use: scaffolds/KIND.md of the site, else of the theme (note, paper).",
+    default=None,
+    help="The scaffold: scaffolds/KIND.md of the site, else of the theme (note, paper).  "
+    "[default: paper with --arxiv/--doi/--url/--bib, else note]",
 )
 @click.option("--category", default=None, help="The note's category.")
 @click.option("--tags", default=None, help="Comma-separated tags, e.g. --tags cv,对比学习.")
@@ -169,37 +169,42 @@ def print_failure(exc: Exception, verbose: bool, nothing_written: bool = False) 
 @click.option(
     "--dir", "folder", default=None, help="Folder under content/ for the new file.  [default: the new_note_dir setting]"
 )
-@click.option("--arxiv", default=None, help="arXiv id for a paper note, e.g. 2103.00020.")
-def new(
-    title: str,
-    site_root: Path,
-    kind: str,
-    category: str | None,
-    tags: str | None,
-    slug: str | None,
-    draft: bool,
-    folder: str | None,
-    arxiv: str | None,
-) -> None:
-    """Create a note from a scaffold: notes-site new "CLIP".
+@click.option("--arxiv", default=None, help="An arXiv id or abs/pdf URL: fills in the paper from the arXiv API.")
+@click.option("--doi", default=None, help="A DOI: fills in the paper from Crossref.")
+@click.option("--url", default=None, help="An arXiv, DOI, ACL Anthology or OpenReview address of the paper.")
+@click.option("--bib", type=click.Path(dir_okay=False, path_type=Path), help="A BibTeX file to take the paper from.")
+@click.option("--key", default=None, help="The entry of --bib to use, e.g. radford2021clip.")
+@click.option("--refresh", is_flag=True, help="Fill the empty paper fields of the existing note on this paper.")
+def new(title: str, site_root: Path, kind: str | None, tags: str | None, **options) -> None:
+    """Create a note from a scaffold: notes-site new "CLIP", or notes-site new --arxiv 2103.00020.
 
     Writes content/<slug>.md with the title, the current date and time in the site's
     time zone and an empty <!-- more --> section. An existing file is never overwritten.
+    With --arxiv, --doi or --url the paper's title, authors, year, venue, links and
+    abstract are looked up and filled in (the title defaults to the paper's); --bib with
+    --key takes them from a BibTeX file, without the network.
     """
     from notes_site.errors import NotesSiteError
     from notes_site.scaffold import NewNote, create_note
 
+    sources = {name: options.pop(name) for name in ("arxiv", "doi", "url", "bib", "key", "refresh")}
     request = NewNote(
         title=title,
-        kind=kind,
-        category=category,
+        kind=kind or ("paper" if any(sources[name] for name in ("arxiv", "doi", "url", "bib")) else "note"),
         tags=tuple(t.strip() for t in (tags or "").split(",") if t.strip()),
-        slug=slug,
-        draft=draft,
-        folder=folder,
-        arxiv=arxiv,
+        **options,
     )
     try:
+        if any(sources.values()):
+            from notes_site.paper_note import new_from_options
+
+            result = new_from_options(site_root, request, **sources)
+            for notice in result.notices:
+                click.echo(click.style("warning", fg="yellow", bold=True) + f": {notice}", err=True)
+            click.echo(f"{'Created' if result.created else 'Refreshed'} {result.path}")
+            return
+        if not title.strip():
+            raise click.UsageError('give the note a title: notes-site new "CLIP" (or --arxiv, --doi, --url or --bib).')
         path = create_note(site_root, request)
     except NotesSiteError as exc:
         print_failure(exc, verbose=False)
@@ -268,8 +273,8 @@ def check(site_root: Path, drafts: bool, verbose: bool) -> None:
 
 
 @main.command("import")
-@click.argument("kind", type=click.Choice(["hexo", "hugo", "jekyll", "obsidian"]))
-@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("kind", type=click.Choice(["hexo", "hugo", "jekyll", "obsidian", "bibtex"]))
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--to",
     "target",
@@ -278,8 +283,13 @@ def check(site_root: Path, drafts: bool, verbose: bool) -> None:
     show_default=True,
     help="The new site's folder; it must be new or empty.",
 )
-def import_site(kind: str, source: Path, target: Path) -> None:
-    """Make a notes-site site from a Hexo, Hugo or Jekyll site or an Obsidian vault, keeping its URLs.
+@click.option(
+    "--site", "site_root", type=click.Path(file_okay=False, path_type=Path), help="bibtex: the site to add to."
+)
+@click.option("--dry-run", is_flag=True, help="bibtex: list the notes it would create, and create none.")
+def import_site(kind: str, source: Path, target: Path, site_root: Path | None, dry_run: bool) -> None:
+    """Make a notes-site site from a Hexo, Hugo or Jekyll site or an Obsidian vault, keeping its URLs;
+    or add a `status: to-read` paper note per entry of a BibTeX file (`import bibtex library.bib`).
 
     SOURCE is the Hexo site's folder (with _config.yml and source/_posts/) or its
     source/_posts folder; the Hugo site's folder (with hugo.toml or config.toml and
@@ -290,6 +300,22 @@ def import_site(kind: str, source: Path, target: Path) -> None:
     from notes_site.errors import NotesSiteError
     from notes_site.migrate import import_into
 
+    if (kind == "bibtex") != source.is_file():
+        wanted = "a .bib file" if kind == "bibtex" else "the site's folder"
+        raise click.BadParameter(f"{source} is not {wanted}; `import {kind}` reads {wanted}.", param_hint="SOURCE")
+    if kind == "bibtex":
+        from notes_site.migrate.bibtex import import_bibtex
+
+        try:
+            found = import_bibtex(site_root or Path(), source, dry_run)
+        except NotesSiteError as exc:
+            print_failure(exc, verbose=False)
+            sys.exit(exc.exit_code)
+        for line in found.lines():
+            click.echo(line)
+        sys.exit(0)
+    if site_root is not None or dry_run:
+        raise click.UsageError("--site and --dry-run are for `import bibtex`; other imports make a new site in --to.")
     if kind == "hexo":
         from notes_site.migrate.hexo import import_hexo as importer
     elif kind == "hugo":

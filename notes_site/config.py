@@ -73,6 +73,16 @@ class GraphSettings:
 
 
 @dataclass(frozen=True)
+class MetadataSettings:
+    """Where `notes-site new --arxiv/--doi/--url` looks papers up; never used by a build."""
+
+    arxiv_api: str = "https://export.arxiv.org/api/query"
+    crossref_api: str = "https://api.crossref.org"
+    acl_anthology: str = "https://aclanthology.org"
+    openreview_api: str = "https://api2.openreview.net"
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """The site's settings, with defaults for every key a user leaves out."""
 
@@ -101,6 +111,7 @@ class SiteConfig:
     graph: GraphSettings = field(default_factory=GraphSettings)
     search: SearchSettings = field(default_factory=SearchSettings)
     feed: FeedSettings = field(default_factory=FeedSettings)
+    metadata: MetadataSettings = field(default_factory=MetadataSettings)
     fingerprint: str = ""  # hash of the settings file: any change rebuilds everything
 
     @property
@@ -156,6 +167,7 @@ SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
     "graph": dict,
     "search": dict,
     "feed": dict,
+    "metadata": dict,
 }
 # Settings that are groups of keys: the dataclass that holds them, and what each key must be.
 GROUPS: dict[str, tuple[type, dict[str, tuple[type, str]]]] = {
@@ -193,6 +205,10 @@ GROUPS: dict[str, tuple[type, dict[str, tuple[type, str]]]] = {
             "content": (str, "`full` or `excerpt`"),
             "categories": (bool, "true or false"),
         },
+    ),
+    "metadata": (
+        MetadataSettings,
+        {key: (str, "an http(s) URL, like https://export.arxiv.org/api/query") for key in vars(MetadataSettings())},
     ),
 }
 MATH_ENGINES = ("mathml", "katex")
@@ -377,6 +393,9 @@ def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]
 
 
 def group_value_allowed(group: str, key: str, value: Any) -> bool:
+    if group == "metadata":
+        parts = urlsplit(value)
+        return parts.scheme in ("http", "https") and bool(parts.netloc)
     if (group, key) == ("feed", "content"):
         return value in ("full", "excerpt")
     if isinstance(value, bool) or not isinstance(value, int):

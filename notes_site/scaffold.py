@@ -8,7 +8,10 @@ and an existing file is never overwritten.
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from pathlib import Path, PurePosixPath
@@ -29,8 +32,6 @@ SCAFFOLDS = "scaffolds"
 STARTER = Path(__file__).parent / "starter"
 # No offset: the loader reads a naive date in the site's time zone, as a user expects.
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
-# New style 2103.00020 (4 or 5 digits after the dot), old style cs/0112017 or math.GT/0309136.
-ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
 KIND_NAME = re.compile(r"[\w-]+")  # a file name, never a path out of scaffolds/
 SCAFFOLD_VARIABLES = ("title", "date", "slug", "category", "tags", "draft", "arxiv")
 # A fresh clone of an empty repository holds only .git; starting a site there is safe.
@@ -51,8 +52,12 @@ class NewNote:
     arxiv: str | None = None
 
 
-def create_note(site_root: Path, request: NewNote, now: datetime | None = None) -> Path:
-    """Write a new note from its scaffold and return its path; `now` is for tests."""
+def create_note(
+    site_root: Path, request: NewNote, now: datetime | None = None, fill: Callable[[str], str] | None = None
+) -> Path:
+    """Write a new note from its scaffold and return its path; `now` is for tests.
+
+    `fill` edits the rendered text before it is checked and written (a paper's metadata)."""
     check_site_folder(site_root)
     config = load_config(site_root)
     title = " ".join(request.title.split())
@@ -77,6 +82,8 @@ def create_note(site_root: Path, request: NewNote, now: datetime | None = None) 
             "arxiv": arxiv,
         },
     )
+    if fill is not None:
+        text = fill(text)
     check_rendered(text, scaffold, target, config)
     make_folder(target.parent)
     try:
@@ -156,16 +163,11 @@ def check_empty_folder(folder: Path) -> None:
 
 
 def check_arxiv_id(value: str) -> str:
-    """The id without an `arXiv:` prefix; a typo here would put broken links in the note."""
-    text = value.strip()
-    if text[:6].lower() == "arxiv:":
-        text = text[6:].strip()
-    if not ARXIV_ID.fullmatch(text):
-        raise UsageError(
-            f"`--arxiv {value}` is not an arXiv id. Write it like 2103.00020 "
-            "(or 2103.00020v2, or cs/0112017 for papers before 2007)."
-        )
-    return text
+    """The id without an `arXiv:` prefix or URL, by the build's own rule: one validator, so `new`
+    never writes an id that `build` then rejects."""
+    from notes_site.paper_lookup import check_arxiv
+
+    return check_arxiv(value)
 
 
 def strip_md(name: str) -> str:
@@ -290,11 +292,25 @@ def make_folder(folder: Path) -> None:
 
 
 def write_new_file(path: Path, text: str) -> None:
-    """Mode "x": a file that appears after our checks is still never replaced (FileExistsError)."""
+    """Whole or not at all, and never over a file that appeared after our checks (FileExistsError):
+    the text goes to a temporary file beside it, which is then linked in under its name."""
     try:
-        with path.open("x", encoding="utf-8", newline="\n") as file:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path} ({exc.strerror or exc}).") from exc
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
             file.write(text)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: exclusive creation still never overwrites
+            with path.open("x", encoding="utf-8", newline="\n") as file:
+                file.write(text)
     except FileExistsError:
         raise
     except OSError as exc:
         raise OutputError(f"cannot write {path} ({exc.strerror or exc}).") from exc
+    finally:
+        Path(temporary).unlink(missing_ok=True)

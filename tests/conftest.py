@@ -58,6 +58,22 @@ def copy_example_site(root: Path) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def no_internet(monkeypatch):
+    """No test reaches the internet: a connection to anything but this machine fails as offline would
+    (`notes-site new --arxiv` then creates the note without metadata)."""
+    import socket
+
+    connect = socket.create_connection
+
+    def local_only(address, *args, **kwargs):
+        if address[0] not in ("127.0.0.1", "localhost", "::1"):
+            raise OSError(f"tests never reach the internet (asked for {address[0]})")
+        return connect(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", local_only)
+
+
 @pytest.fixture(scope="session")
 def example_public(tmp_path_factory) -> Path:
     """The example site built once for every test that only reads it; it builds without a warning."""
