@@ -19,8 +19,8 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from notes_site import __version__
 from notes_site.config import MetadataSettings
+from notes_site.content.papers import ARXIV_HINT, DOI, DOI_PREFIX, arxiv_id
 from notes_site.errors import NotesSiteError, UsageError
-from notes_site.papers import ARXIV_HINT, DOI, DOI_PREFIX, arxiv_id
 
 USER_AGENT = f"notes-site/{__version__} (paper notes static site generator; Python urllib)"
 TIMEOUT = 10.0  # seconds per attempt

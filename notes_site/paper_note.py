@@ -19,10 +19,11 @@ from typing import Any
 from slugify import slugify
 
 from notes_site.config import SiteConfig, load_config
+from notes_site.content.papers import ARXIV_VERSION, PAPER_FIELDS, read_paper
 from notes_site.errors import NotesSiteError, OutputError, UsageError
 from notes_site.frontmatter import FrontMatterError, load_meta, split_front_matter
 from notes_site.paper_lookup import Lookup, MetadataUnavailable, PaperMetadata, PaperRef, look_up, paper_url
-from notes_site.papers import ARXIV_VERSION, PAPER_FIELDS, PaperCandidate, read_paper
+from notes_site.same_paper import PaperCandidate
 from notes_site.scaffold import NewNote, check_site_folder, create_note, to_yaml
 
 FILLED = ("title", "authors", "year", "venue", "arxiv", "doi", "url")
@@ -222,7 +223,7 @@ def ids_of(paper: Any) -> list[str]:
 
 def noted_papers(config: SiteConfig) -> list[tuple[Path, PaperCandidate]]:
     """Every note of the site as the duplicate detector sees it (its front matter only)."""
-    from notes_site.sources import scan_content
+    from notes_site.content.sources import scan_content
 
     found = []
     for note in scan_content(config.content_dir, config.root).notes:

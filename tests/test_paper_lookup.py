@@ -18,11 +18,11 @@ from click.testing import CliRunner
 from notes_site import __version__
 from notes_site.cli import main
 from notes_site.config import MetadataSettings, load_config
+from notes_site.content.papers import arxiv_id
 from notes_site.errors import ConfigError
 from notes_site.frontmatter import load_meta, split_front_matter
 from notes_site.paper_lookup import Lookup, MetadataUnavailable, PaperNotFound, PaperRef, look_up
 from notes_site.paper_note import new_from_options
-from notes_site.papers import arxiv_id
 from notes_site.scaffold import NewNote
 
 RECORDED = Path(__file__).parent / "fixtures" / "metadata"
