@@ -22,7 +22,8 @@ from notes_site.config import SiteConfig, load_config
 from notes_site.content.papers import ARXIV_VERSION, PAPER_FIELDS, read_paper
 from notes_site.errors import NotesSiteError, OutputError, UsageError
 from notes_site.frontmatter import FrontMatterError, load_meta, split_front_matter
-from notes_site.paper_lookup import Lookup, MetadataUnavailable, PaperMetadata, PaperRef, look_up, paper_url
+from notes_site.lookup.metadata import PaperMetadata, PaperRef, paper_url
+from notes_site.lookup.remote import Lookup, MetadataUnavailable, look_up
 from notes_site.same_paper import PaperCandidate
 from notes_site.scaffold import NewNote, check_site_folder, create_note, to_yaml
 
@@ -263,7 +264,7 @@ def new_from_options(
     now: datetime | None = None,
 ) -> PaperNoteResult:
     """`notes-site new` with --arxiv, --doi, --url or --bib/--key: exactly one way to name the paper."""
-    from notes_site.paper_lookup import check_arxiv, check_doi, parse_paper_url
+    from notes_site.lookup.remote import check_arxiv, check_doi, parse_paper_url
 
     given = [option for option, value in (("--arxiv", arxiv), ("--doi", doi), ("--url", url), ("--bib", bib)) if value]
     if len(given) != 1:
@@ -275,7 +276,7 @@ def new_from_options(
     if (bib is None) != (key is None):
         raise UsageError("--bib and --key go together: --bib library.bib --key radford2021clip.")
     if bib is not None:
-        from notes_site.bibtex_library import find_entry
+        from notes_site.lookup.bibtex import find_entry
 
         metadata = find_entry(bib, key or "").metadata
         ref = PaperRef("arxiv", metadata.arxiv) if metadata.arxiv else None

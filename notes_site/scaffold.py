@@ -165,7 +165,7 @@ def check_empty_folder(folder: Path) -> None:
 def check_arxiv_id(value: str) -> str:
     """The id without an `arXiv:` prefix or URL, by the build's own rule: one validator, so `new`
     never writes an id that `build` then rejects."""
-    from notes_site.paper_lookup import check_arxiv
+    from notes_site.lookup.remote import check_arxiv
 
     return check_arxiv(value)
 

@@ -21,7 +21,8 @@ from notes_site.config import MetadataSettings, load_config
 from notes_site.content.papers import arxiv_id
 from notes_site.errors import ConfigError
 from notes_site.frontmatter import load_meta, split_front_matter
-from notes_site.paper_lookup import Lookup, MetadataUnavailable, PaperNotFound, PaperRef, look_up
+from notes_site.lookup.metadata import PaperRef
+from notes_site.lookup.remote import Lookup, MetadataUnavailable, PaperNotFound, look_up
 from notes_site.paper_note import new_from_options
 from notes_site.scaffold import NewNote
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from notes_site.bibtex_library import BibEntry, read_bibtex_file
 from notes_site.config import load_config
 from notes_site.content.papers import Paper
 from notes_site.errors import Problem
+from notes_site.lookup.bibtex import BibEntry, read_bibtex_file
 from notes_site.paper_note import fill_note, noted_papers, short_slug
 from notes_site.same_paper import PaperCandidate, find_duplicates
 from notes_site.scaffold import NewNote, check_site_folder, create_note, note_folder

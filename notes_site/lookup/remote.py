@@ -21,6 +21,8 @@ from notes_site import __version__
 from notes_site.config import MetadataSettings
 from notes_site.content.papers import ARXIV_HINT, DOI, DOI_PREFIX, arxiv_id
 from notes_site.errors import NotesSiteError, UsageError
+from notes_site.lookup.bibtex import read_bibtex_text
+from notes_site.lookup.metadata import PaperMetadata, PaperRef
 
 USER_AGENT = f"notes-site/{__version__} (paper notes static site generator; Python urllib)"
 TIMEOUT = 10.0  # seconds per attempt
@@ -30,38 +32,6 @@ ARXIV_NS = "{http://arxiv.org/schemas/atom}"
 WITHDRAWN = re.compile(r"\bwithdrawn\b", re.IGNORECASE)
 ACL_URL = re.compile(r"^/(?:anthology/)?(?P<id>[A-Z]\d{2}-\d{4}|\d{4}\.[a-z0-9-]+\.\d+)(?:/|\.pdf|\.bib)?$")
 OPENREVIEW_URL = re.compile(r"^/(?:forum|pdf)$")
-
-
-@dataclass(frozen=True)
-class PaperMetadata:
-    """What a service or a BibTeX entry says about a paper; "" / () / None mean "not given"."""
-
-    title: str = ""
-    authors: tuple[str, ...] = ()
-    year: int | None = None
-    venue: str = ""
-    arxiv: str = ""
-    doi: str = ""
-    url: str = ""
-    abstract: str = ""
-    primary_category: str = ""  # arXiv's, e.g. cs.CV
-    withdrawn: str = ""  # arXiv's comment when the paper was withdrawn
-    source: str = ""  # where it came from, for messages: "the arXiv API", "library.bib:12"
-
-
-@dataclass(frozen=True)
-class PaperRef:
-    """A paper as the user named it: kind is "arxiv", "doi", "acl" or "openreview"."""
-
-    kind: str
-    id: str
-
-    @property
-    def option(self) -> str:
-        """The option that names this paper again, for the `--refresh` hint."""
-        if self.kind in ("arxiv", "doi"):
-            return f"--{self.kind} {self.id}"
-        return f"--url {paper_url(self)}"
 
 
 @dataclass(frozen=True)
@@ -131,15 +101,6 @@ def parse_paper_url(url: str) -> PaperRef:
         "Anthology page (https://aclanthology.org/N19-1423/) or an OpenReview forum "
         "(https://openreview.net/forum?id=YicbFdNTTy); or use --bib with an exported entry."
     )
-
-
-def paper_url(ref: PaperRef) -> str:
-    return {
-        "arxiv": f"https://arxiv.org/abs/{ref.id}",
-        "doi": f"https://doi.org/{ref.id}",
-        "acl": f"https://aclanthology.org/{ref.id}/",
-        "openreview": f"https://openreview.net/forum?id={ref.id}",
-    }[ref.kind]
 
 
 def look_up(ref: PaperRef, lookup: Lookup) -> PaperMetadata:
@@ -294,7 +255,6 @@ def plain(text: str) -> str:
 
 
 def acl_metadata(identifier: str, lookup: Lookup) -> PaperMetadata:
-    from notes_site.bibtex_library import read_bibtex_text
 
     service = SERVICES["acl"]
     url = f"{lookup.services.acl_anthology.rstrip('/')}/{identifier}.bib"

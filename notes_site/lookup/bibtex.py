@@ -17,7 +17,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 from notes_site.content.papers import DOI, DOI_PREFIX, arxiv_id
 from notes_site.errors import NotesSiteError, Problem, UsageError, warning
-from notes_site.paper_lookup import PaperMetadata
+from notes_site.lookup.metadata import PaperMetadata
 
 # Google Scholar's `journal={arXiv preprint arXiv:2010.11929}`, BBT's `number = {arXiv:1706.03762}`
 ARXIV_IN_TEXT = re.compile(r"arxiv[:\s]*(?:preprint\s+)?(?:arxiv:)?\s*(?P<id>[a-z.-]*/?\d{4}\.?\d{3,5}(?:v\d+)?)", re.I)
