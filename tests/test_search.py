@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from notes_site.pages.planner import search
+from notes_site.pages import search
 from notes_site.pages.search import SearchDoc, build_search_index, tokenise
 
 REPO = Path(__file__).resolve().parent.parent
