@@ -25,6 +25,8 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from notes_site.formula_tables import number_equations
+
 LINK_OPEN = "\ue000"
 LINK_CLOSE = "\ue001"
 WIKI_OPEN = "\ue003"  # \ue003 target#anchor \ue004 label \ue005 (\ue002 is urls.ROOT_MARK)
@@ -44,6 +46,7 @@ SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 BLOCK_NESTING = 256
 INLINE_NESTING = 20
 NESTING_KEY = "notes_site.block_nesting"  # in env: a lower block limit, for a call stack already deep
+SCROLL_BOX = ' tabindex="0" role="group" aria-label="formula"'  # a display formula's box, which scrolls when wide
 
 
 @dataclass(frozen=True)
@@ -175,11 +178,12 @@ class MarkdownPipeline:
         if cut is None:
             body = renderer.render(tokens, options, env)
             excerpt = renderer.render(tokens[:notes_at], options, {**env, "excerpt": True})
-            return RenderedMarkdown(body, excerpt, False)
+            return RenderedMarkdown(number_equations(body), number_equations(excerpt), False)
         head, tail = tokens[:cut], tokens[cut + skip :]
         body = renderer.render(head, options, env) + renderer.render(tail, options, env)
         excerpt = renderer.render(head, options, {**env, "excerpt": True})
-        return RenderedMarkdown(body, excerpt, has_visible_content(tokens[cut + skip : notes_at]))
+        more = has_visible_content(tokens[cut + skip : notes_at])
+        return RenderedMarkdown(number_equations(body), number_equations(excerpt), more)
 
     def parse(self, text: str, env: dict) -> list[Token]:
         try:
@@ -439,7 +443,8 @@ def render_math_inline(self, tokens, idx, options, env) -> str:
 def render_math_display(self, tokens, idx, options, env) -> str:
     """A display formula; `$$ … $$ (label)` keeps its label, numbered at the right.
 
-    Wide formulas scroll sideways; tabindex lets keyboard users scroll them too.
+    Wide formulas scroll sideways in their own box; tabindex lets keyboard users scroll them too,
+    and role and label tell a screen reader what the focused box is.
     """
     token = tokens[idx]
     tex = token.content.strip()
@@ -450,8 +455,8 @@ def render_math_display(self, tokens, idx, options, env) -> str:
     if token.type == "math_block_label" and token.info:
         label = escape(token.info.strip())
         id_attr = "" if env.get("excerpt") else f' id="eq-{heading_id(token.info)}"'
-        return f'<div class="{css}"{id_attr} tabindex="0">{shown}<span class="math-label">({label})</span></div>\n'
-    return f'<div class="{css}" tabindex="0">{shown}</div>\n'
+        return f'<div class="{css}"{id_attr}{SCROLL_BOX}>{shown}<span class="math-label">({label})</span></div>\n'
+    return f'<div class="{css}"{SCROLL_BOX}>{shown}</div>\n'
 
 
 def render_math_display_inline(self, tokens, idx, options, env) -> str:
@@ -460,7 +465,7 @@ def render_math_display_inline(self, tokens, idx, options, env) -> str:
     tex = token.content.strip()
     typeset = typeset_formula(tex, True, token.meta.get("line", 0), env)
     if typeset is not None:
-        return f'<span class="math display" tabindex="0">{typeset}</span>'
+        return f'<span class="math display"{SCROLL_BOX}>{typeset}</span>'
     return f'<span class="{tex_class("math display", env)}">\\[{escape(tex, quote=False)}\\]</span>'
 
 
