@@ -172,7 +172,12 @@ def table(name: str, body: str, display: bool, convert: Convert) -> Element:
     built, numbers = [], []
     for index, cells in enumerate(rows):
         cells, number = row_number(cells, numbered and (layout.columns != "m" or index == len(rows) - 1))
-        built.append([cell_of(cell, align_of(layout.columns, column, index, len(rows)), convert) for column, cell in enumerate(cells)])
+        built.append(
+            [
+                cell_of(cell, align_of(layout.columns, column, index, len(rows)), convert)
+                for column, cell in enumerate(cells)
+            ]
+        )
         numbers.append(number if display else None)
     if any(numbers):
         return numbered_table(built, numbers)

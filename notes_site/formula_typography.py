@@ -38,8 +38,8 @@ def polish(math: Element) -> None:
         if element.tag in ("mi", "mo") and element.text in FENCES and not len(element):
             if id(element) not in matrix_fences:  # a matrix's brackets stretch to its height
                 fixed_delimiter(element)
-        if element.tag in SCRIPTS and is_limit_operator(element[0]):
-            element.tag = SCRIPTS[element.tag]
+        if (element.tag in SCRIPTS or element.tag in UNDER_OVER) and is_limit_operator(element[0]):
+            element.tag = SCRIPTS.get(element.tag, element.tag)
             element[0].set("movablelimits", "true")
         if element.tag == "mtd" and element.get("columnalign") in ("left", "right"):
             add_class(element, f"col-{element.get('columnalign')[0]}")

@@ -135,14 +135,14 @@ def prepared(tex: str) -> str:
 
 
 def operator_name(match: re.Match[str]) -> str:
-    """`\operatorname*{arg\,max}` with a plain space; a name with digits or signs (`Conv3D`) as \mathop."""
+    """`\\operatorname*{arg\\,max}` with a plain space; a name with digits or signs (`Conv3D`) as \\mathop."""
     written = SPACING.sub("\u2009", match[0])
     starred, _, name = written.partition("{")
     name = name[:-1]
     if all(character.isalpha() or character.isspace() for character in name):
         return written
     operator = rf"\mathop{{\mathrm{{{name}}}}}"
-    return operator + r"\limits" if starred.endswith("*") else operator  # \operatorname*{arg\,max}
+    return operator + r"\limits" if starred.endswith("*") else operator
 
 
 def brace_problem(tex: str) -> str:
