@@ -9,6 +9,7 @@ from xml.etree.ElementTree import Element, fromstring
 import pytest
 
 from notes_site.markup.math import FormulaError, tex_to_mathml
+from notes_site.markup.math_tables import number_equations
 
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 STORY_FORMULAS = [
@@ -41,6 +42,9 @@ REPAIRED_FORMULAS = [
     r"\mathbf{Wx} + \boldsymbol{\theta}",
     r"\operatorname*{arg\,max}_{\theta} L",
     r"\begin{aligned} a &= b \\ c &= d \end{aligned}",
+    r"\begin{align} a &= b \tag{1} \\ c &= d \end{align}",
+    r"\beta\log\|x\|^2 + \max_x f",
+    r"\begin{dcases} a & b \end{dcases}",
 ]
 
 
@@ -78,11 +82,77 @@ def test_a_fraction_has_a_numerator_over_a_denominator():
     assert texts(numerator, "mi") == ["a"] and texts(denominator, "mi") == ["b"]
 
 
-def test_a_sum_shows_its_limits_beside_it_inline_and_above_and_below_on_display():
-    base, lower, upper = only(typeset(r"\sum_{i=1}^{n} x_i"), "msubsup")
-    assert base.text == "∑" and texts(lower, "mi") == ["i"] and texts(upper, "mi") == ["n"]
-    base, lower, upper = only(typeset(r"\sum_{i=1}^{n} x_i", display=True), "munderover")
-    assert base.text == "∑" and texts(lower, "mn") == ["1"]
+def test_a_sum_has_movable_limits_under_and_over_it_that_the_browser_sets_beside_it_inline():
+    for display in (False, True):
+        base, lower, upper = only(typeset(r"\sum_{i=1}^{n} x_i", display), "munderover")
+        assert base.text == "∑" and base.get("movablelimits") == "true"
+        assert texts(lower, "mi") == ["i"] and texts(lower, "mn") == ["1"] and texts(upper, "mi") == ["n"]
+
+
+@pytest.mark.parametrize("tex", [r"\max_x f(x)", r"\lim_{n \to \infty} a_n", r"\operatorname*{argmax}_x f", r"\Pr_x A"])
+def test_operators_that_take_limits_set_them_under_in_display(tex):
+    under = only(typeset(tex, display=True), "munder")
+    assert under[0].tag == MATHML + "mo" and under[0].get("movablelimits") == "true"
+
+
+def test_a_function_name_is_applied_to_its_argument_with_a_thin_space_unless_a_bracket_follows():
+    math = typeset(r"\beta \log \sigma + \exp(x)")
+    row = [
+        (child.tag.removeprefix(MATHML), child.text, child.get("rspace") or child.get("width")) for child in math[0][0]
+    ]
+    assert row[:5] == [("mi", "β", None), ("mspace", None, "0.1667em"), ("mi", "log", None),
+                       ("mo", "\u2061", "0.1667em"), ("mi", "σ", None)]  # fmt: skip
+    assert row[6:9] == [("mi", "exp", None), ("mo", "\u2061", "0em"), ("mo", "(", None)]
+    assert "\u2061" not in texts(typeset(r"\log = 1"), "mo")  # a name alone is not applied to anything
+
+
+@pytest.mark.parametrize("tex", [r"\|x\|^2", r"\lVert x \rVert_2", r"\Vert \vec s_j \Vert^2"])
+def test_both_bars_of_a_norm_keep_their_size(tex):
+    bars = [mo for mo in typeset(tex, True).iter(MATHML + "mo") if mo.text == "‖"]
+    assert len(bars) == 2 and all(bar.get("stretchy") == "false" for bar in bars)
+
+
+def test_matrix_brackets_still_stretch():
+    brackets = [mo for mo in typeset(r"\begin{bmatrix} 1 \\ 2 \end{bmatrix}").iter(MATHML + "mo")]
+    assert [(mo.text, mo.get("stretchy")) for mo in brackets] == [("[", None), ("]", None)]
+
+
+def test_align_is_a_table_of_right_and_left_cells_numbered_per_row_with_tags_and_notag():
+    tex = r"\begin{align} a &= b \\ c &= d \tag{ELBO} \\ e &= f \notag \\ g &= h \end{align}"
+    math = typeset(tex, display=True)
+    table = only(math, "mtable")
+    assert table.get("class") == "eqn-table"
+    rows = list(table)
+    assert [[cell.get("class") for cell in row] for row in rows][0] == ["eqn-pad", "col-r", "col-l", "eqn-num col-r"]
+    numbers = [" ".join(texts(row[-1], "mtext")) for row in rows]
+    page = number_equations("".join(numbers) + "|" + number_equations(tex_to_mathml(r"x \tag{3}", True)))
+    assert page.startswith("(1)(ELBO)(2)|") and ">(3)<" in page
+    assert (
+        texts(typeset(tex), "mtext") == [] and only(typeset(tex), "mtable").get("class") is None
+    )  # inline: no numbers
+
+
+@pytest.mark.parametrize(
+    "environment", ["equation", "equation*", "gather", "gathered", "split", "multline", "alignat", "dcases", "rcases"]
+)
+def test_the_amsmath_environments_that_papers_use_are_typeset(environment):
+    argument = "{1}" if environment == "alignat" else ""
+    body = "a = b c d" if environment.startswith("equation") else r"a &= b \\ c &= d"
+    math = typeset(rf"\begin{{{environment}}}{argument} {body} \end{{{environment}}}", display=True)
+    assert {"a", "b", "c", "d"} <= set(texts(math, "mi"))
+
+
+def test_unsafe_links_are_dropped_as_markdown_drops_them():
+    assert "href=" not in tex_to_mathml(r"\href{javascript:alert(1)}{x}", False)
+    assert "href=" not in tex_to_mathml(r"\href{ JaVaScRiPt:alert(1)}{x}", False)
+    assert 'href="https://arxiv.org/abs/1706.03762"' in tex_to_mathml(
+        r"\href{https://arxiv.org/abs/1706.03762}{x}", False
+    )
+
+
+@pytest.mark.parametrize(("tex", "letter"), [("&epsilon;", "ε"), ("&#x3b8;", "θ"), (r"\alef", "ℵ"), (r"\R", "ℝ")])
+def test_html_entities_and_katex_names_are_read(tex, letter):
+    assert letter in texts(typeset(tex), "mi")
 
 
 def test_matrices_are_tables_between_brackets_or_parentheses():
@@ -139,12 +209,13 @@ def test_text_that_looks_like_html_is_shown_not_interpreted():
 def test_operator_and_function_names_are_words():
     assert texts(typeset(r"\operatorname{softmax}(z)"), "mo")[0] == "softmax"
     assert texts(typeset(r"\log x + \exp(x)"), "mi") == ["log", "x", "exp", "x"]
+    assert texts(typeset(r"\operatorname{Conv3D}(x)"), "mo")[0] == "Conv3D"
     assert texts(typeset(r"\arg\max_x f"), "mi")[0] == "arg"
 
 
 def test_tex_that_latex2mathml_misreads_is_rewritten_but_kept_in_the_annotation():
     argmax = typeset(r"\operatorname*{arg\,max}_{\theta} L")
-    assert texts(argmax, "mo") == ["arg\u2009max"]
+    assert texts(argmax, "mo") == ["arg\u2009max", "\u2061"]
     aligned = typeset(r"\begin{aligned} a &= b \\ c &= d \end{aligned}", display=True)
     assert len(texts(aligned, "mtr")) == 2 and "{aligned}" in only(aligned, "annotation").text
     assert texts(typeset(r"R \& D"), "mi") == ["R", "&", "D"]
@@ -201,6 +272,7 @@ def test_the_nu_html_checker_accepts_a_page_of_formulas(tmp_path):
     paragraphs = [
         f"<p>{tex_to_mathml(tex, False)}</p>\n{tex_to_mathml(tex, True)}" for tex in STORY_FORMULAS + REPAIRED_FORMULAS
     ]
+    paragraphs = [number_equations(paragraph) for paragraph in paragraphs]  # as a note's page numbers them
     page = tmp_path / "formulas.html"
     page.write_text(
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Formulas</title></head>\n'

@@ -141,7 +141,7 @@ def test_excerpts_are_valid_html_on_their_own_and_have_no_ids():
 
 def test_display_math_inside_a_paragraph_stays_valid_html():
     out = html("The loss $$\\mathcal{L}=1$$ is small.\n")
-    assert '<p>The loss <span class="math display" tabindex="0">' in out
+    assert '<p>The loss <span class="math display" tabindex="0" role="group" aria-label="formula">' in out
     assert_well_formed(out)
 
 

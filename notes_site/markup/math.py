@@ -3,7 +3,9 @@
 latex2mathml does the conversion. Formulas it would silently get wrong (an unknown `\\foo` printed
 as text, an unknown environment dropped, an argument missing) raise FormulaError with the reason
 instead; its output is repaired into valid HTML5 (`make_valid_html`) and into letters that
-Chromium shows in bold or script (`use_math_alphabets`).
+Chromium shows in bold or script (`use_math_alphabets`). KaTeX's extra names are rewritten for it
+first (math_tex.py), amsmath's display environments are laid out as tables (math_tables.py), and
+TeX's spacing, limits and delimiter sizes are set on the result (math_typography.py).
 """
 
 from __future__ import annotations
@@ -18,7 +20,12 @@ from latex2mathml import commands, exceptions
 from latex2mathml.converter import Converter
 from latex2mathml.symbols_parser import SYMBOLS
 
+from notes_site.markup.math_tables import LAYOUTS, build
+from notes_site.markup.math_tex import katex_to_latex2mathml
+from notes_site.markup.math_typography import polish
 from notes_site.markup.tokens import FormulaFailure, heading_id
+
+SCROLL_BOX = ' tabindex="0" role="group" aria-label="formula"'  # a display formula's box, which scrolls when wide
 
 LIBRARY_ERRORS: dict[type[Exception], str] = {
     exceptions.NumeratorNotFoundError: "a fraction has no numerator",
@@ -34,6 +41,7 @@ LIBRARY_ERRORS: dict[type[Exception], str] = {
     exceptions.InvalidWidthError: "\\skew takes a whole number",
     exceptions.LimitsMustFollowMathOperatorError: "\\limits must follow an operator such as \\sum",
 }
+ROMAN_LETTER = re.compile(r"\\mathrm\s*\{\s*([A-Za-z])\s*\}")  # latex2mathml sets \mathrm{d} in italic
 OPERATOR_NAME = re.compile(r"\\operatorname\*?\s*\{[^{}]*\}")
 SPACING = re.compile(r"\\[,:; !]")
 ENVIRONMENT = re.compile(r"\\begin\s*\{([^}]*)\}")
@@ -44,6 +52,7 @@ TEX_LENGTH = re.compile(r"^([+-]?[0-9.]+)(mu|bp|dd|cc|sp)$")
 EM_PER_UNIT = {"mu": 1 / 18, "bp": 0.1004, "dd": 0.107, "cc": 1.284, "sp": 1 / 655360}  # taking 1em = 10pt
 SAFE_COLOR = re.compile(r"^#?[a-zA-Z0-9]+$")
 TOKEN_ELEMENTS = ("mi", "mo", "mn")
+UPRIGHT = {"mathvariant": "normal"}
 MACRO_DEFINITIONS = ("\\newcommand", "\\renewcommand", "\\def", "\\DeclareMathOperator", "\\newenvironment")
 MISSING_FUNCTIONS = ("\\arg",)  # standard operator names latex2mathml prints as `\arg` instead of `arg`
 # Elements with a fixed number of children; latex2mathml builds others for input like `\\frac x` or `\\limits`.
@@ -93,9 +102,8 @@ def tex_to_mathml(tex: str, display: bool) -> str:
     problem = brace_problem(source) or unknown_name_problem(source) if tex else "the formula is empty"
     if problem:
         raise FormulaError(tex, problem)
-    converter = Converter(display="block" if display else "inline")
     try:
-        math = converter.convert_to_element(source)
+        math = build(source, display, converter_for(display))
     except RecursionError as exc:
         raise FormulaError(tex, "macros expand without end") from exc
     except Exception as exc:  # latex2mathml signals most malformed input with IndexError, StopIteration and kin
@@ -108,13 +116,37 @@ def tex_to_mathml(tex: str, display: bool) -> str:
     decode_character_references(math)
     make_valid_html(math)
     use_math_alphabets(math)
+    polish(math)
     return serialize(math, tex)
+
+
+def converter_for(display: bool):
+    """TeX to a <math> element; blank TeX (an empty table cell) to an empty one."""
+    mode = "block" if display else "inline"
+
+    def convert(tex: str) -> Element:
+        if not tex.strip():
+            return Element("math", xmlns="http://www.w3.org/1998/Math/MathML", display=mode)
+        return Converter(display=mode).convert_to_element(tex)
+
+    return convert
 
 
 def prepared(tex: str) -> str:
     """Common TeX that latex2mathml misreads, rewritten to TeX it reads right (the annotation keeps the original)."""
-    tex = tex.replace("{aligned}", "{align*}")  # the same layout; latex2mathml knows only align
-    return OPERATOR_NAME.sub(lambda match: SPACING.sub("\u2009", match[0]), tex)  # \operatorname*{arg\,max}
+    tex = ROMAN_LETTER.sub(r"\\text{\1}", katex_to_latex2mathml(tex))
+    return OPERATOR_NAME.sub(operator_name, tex)
+
+
+def operator_name(match: re.Match[str]) -> str:
+    """`\\operatorname*{arg\\,max}` with a plain space; a name with digits or signs (`Conv3D`) as \\mathop."""
+    written = SPACING.sub("\u2009", match[0])
+    starred, _, name = written.partition("{")
+    name = name[:-1]
+    if all(character.isalpha() or character.isspace() for character in name):
+        return written
+    operator = rf"\mathop{{\mathrm{{{name}}}}}"
+    return operator + r"\limits" if starred.endswith("*") else operator
 
 
 def brace_problem(tex: str) -> str:
@@ -142,7 +174,7 @@ def unknown_name_problem(tex: str) -> str:
     if any(definition in tex for definition in MACRO_DEFINITIONS):
         return ""  # the name may be defined right here; the output scan still catches leftovers
     for name in ENVIRONMENT.findall(tex):
-        if f"\\{name.strip()}" not in commands.CONVERSION_MAP:
+        if f"\\{name.strip()}" not in commands.CONVERSION_MAP and name.strip() not in LAYOUTS:
             return f"unknown environment {name.strip()}"
     for name in FONT_COMMAND.findall(tex):
         if not is_known_font(name):
@@ -213,7 +245,7 @@ def make_valid_html(math: Element) -> None:
 def flatten_operator(operator: Element) -> None:
     """\\mathop{...} puts elements inside an `<mo>`, which may only hold text."""
     descendants = list(operator.iter())[1:]
-    if all(child.tag in ("mrow", *TOKEN_ELEMENTS) and not child.attrib for child in descendants):
+    if all(child.tag in ("mrow", *TOKEN_ELEMENTS) and child.attrib in ({}, UPRIGHT) for child in descendants):
         operator.text = "".join(child.text or "" for child in descendants)
         operator[:] = []
     else:
@@ -280,7 +312,8 @@ def render_math_inline(self, tokens, idx, options, env) -> str:
 def render_math_display(self, tokens, idx, options, env) -> str:
     """A display formula; `$$ … $$ (label)` keeps its label, numbered at the right.
 
-    Wide formulas scroll sideways; tabindex lets keyboard users scroll them too.
+    Wide formulas scroll sideways in their own box; tabindex lets keyboard users scroll them too,
+    and role and label tell a screen reader what the focused box is.
     """
     token = tokens[idx]
     tex = token.content.strip()
@@ -291,8 +324,8 @@ def render_math_display(self, tokens, idx, options, env) -> str:
     if token.type == "math_block_label" and token.info:
         label = escape(token.info.strip())
         id_attr = "" if env.get("excerpt") else f' id="eq-{heading_id(token.info)}"'
-        return f'<div class="{css}"{id_attr} tabindex="0">{shown}<span class="math-label">({label})</span></div>\n'
-    return f'<div class="{css}" tabindex="0">{shown}</div>\n'
+        return f'<div class="{css}"{id_attr}{SCROLL_BOX}>{shown}<span class="math-label">({label})</span></div>\n'
+    return f'<div class="{css}"{SCROLL_BOX}>{shown}</div>\n'
 
 
 def render_math_display_inline(self, tokens, idx, options, env) -> str:
@@ -301,7 +334,7 @@ def render_math_display_inline(self, tokens, idx, options, env) -> str:
     tex = token.content.strip()
     typeset = typeset_formula(tex, True, token.meta.get("line", 0), env)
     if typeset is not None:
-        return f'<span class="math display" tabindex="0">{typeset}</span>'
+        return f'<span class="math display"{SCROLL_BOX}>{typeset}</span>'
     return f'<span class="{tex_class("math display", env)}">\\[{escape(tex, quote=False)}\\]</span>'
 
 

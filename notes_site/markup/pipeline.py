@@ -28,6 +28,7 @@ from notes_site.markup.highlight import render_code_block, render_fence
 from notes_site.markup.hugo import hugo_shortcodes_plugin
 from notes_site.markup.liquid import liquid_tags_plugin
 from notes_site.markup.math import render_math_display, render_math_display_inline, render_math_inline
+from notes_site.markup.math_tables import number_equations
 from notes_site.markup.obsidian import obsidian_plugin
 from notes_site.markup.tokens import (
     EMBED_LABEL,
@@ -140,11 +141,12 @@ class MarkdownPipeline:
         if cut is None:
             body = renderer.render(tokens, options, env)
             excerpt = renderer.render(tokens[:notes_at], options, {**env, "excerpt": True})
-            return RenderedMarkdown(body, excerpt, False)
+            return RenderedMarkdown(number_equations(body), number_equations(excerpt), False)
         head, tail = tokens[:cut], tokens[cut + skip :]
         body = renderer.render(head, options, env) + renderer.render(tail, options, env)
         excerpt = renderer.render(head, options, {**env, "excerpt": True})
-        return RenderedMarkdown(body, excerpt, has_visible_content(tokens[cut + skip : notes_at]))
+        more = has_visible_content(tokens[cut + skip : notes_at])
+        return RenderedMarkdown(number_equations(body), number_equations(excerpt), more)
 
     def parse(self, text: str, env: dict) -> list[Token]:
         try:
