@@ -214,17 +214,23 @@ def new(title: str, site_root: Path, kind: str | None, tags: str | None, **optio
 
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
-def init(folder: Path) -> None:
+@click.option(
+    "--github-pages",
+    is_flag=True,
+    help="Also write .github/workflows/pages.yml, which publishes the site on every push, and a .gitignore.",
+)
+def init(folder: Path, github_pages: bool) -> None:
     """Start a new site in FOLDER (default: here), which must be empty or new.
 
     Creates a commented notes-site.yaml with every setting, content/ with a welcome
-    note, and scaffolds/note.md and scaffolds/paper.md.
+    note, and scaffolds/note.md and scaffolds/paper.md; with --github-pages also a
+    GitHub Actions workflow that publishes the site to GitHub Pages, and a .gitignore.
     """
     from notes_site.errors import NotesSiteError
     from notes_site.scaffold import init_site
 
     try:
-        created = init_site(folder)
+        created = init_site(folder, github_pages=github_pages)
     except NotesSiteError as exc:
         print_failure(exc, verbose=False)
         sys.exit(exc.exit_code)
@@ -234,6 +240,77 @@ def init(folder: Path) -> None:
     click.echo("\nNext:")
     click.echo(f"  {where}notes-site serve     # preview at http://127.0.0.1:8000/ while you write")
     click.echo(f"  {where}notes-site build     # write the site into public/")
+    if github_pages:
+        click.echo("  push to GitHub, then in Settings > Pages set Source to GitHub Actions (docs/publishing.md)")
+
+
+@main.command()
+@site_option
+@click.option(
+    "--output", type=click.Path(path_type=Path), default=None, help="The folder to publish.  [default: <site>/public]"
+)
+@click.option("--repo", default=None, help="The git repository to push to: a URL, a remote name or a path.")
+@click.option("--branch", default=None, help="The branch to publish to.  [default: deploy.branch, gh-pages]")
+@click.option("--message", default=None, help="The commit message; {time} and {commit} are filled in.")
+@click.option("--no-build", is_flag=True, help="Publish the output folder as the last build left it.")
+@click.option("--force", is_flag=True, help="Replace the branch's history with a single commit.")
+@click.option("--dry-run", is_flag=True, help="Show the files that would be added, changed and removed; push nothing.")
+@click.option("--strict", is_flag=True, help="Treat build warnings as errors: deploy nothing when there are any.")
+@click.option("--allow-detached", is_flag=True, help="Deploy even when the site's repository is not on a branch.")
+@click.option("--verbose", is_flag=True, help="Show the Python error behind a failure.")
+def deploy(
+    site_root: Path,
+    output: Path | None,
+    repo: str | None,
+    branch: str | None,
+    message: str | None,
+    no_build: bool,
+    force: bool,
+    dry_run: bool,
+    strict: bool,
+    allow_detached: bool,
+    verbose: bool,
+) -> None:
+    """Build the site and publish it to a branch of a git repository (gh-pages by default).
+
+    One commit per deploy on top of the branch's history; nothing is pushed when the
+    site did not change. Works in a temporary folder: your repository and output
+    folder are never changed by it. Settings: deploy.repo, deploy.branch, deploy.message.
+    """
+    from notes_site.deploy import DeployOptions, deploy_site
+    from notes_site.errors import NotesSiteError
+
+    if not site_root.is_dir():
+        raise click.UsageError(f"the site folder {site_root} does not exist.")
+    options = DeployOptions(
+        site_root=site_root,
+        output=output,
+        repo=repo,
+        branch=branch,
+        message=message,
+        build=not no_build,
+        force=force,
+        dry_run=dry_run,
+        strict=strict,
+        allow_detached=allow_detached,
+        progress=terminal_progress() if sys.stderr.isatty() else None,
+    )
+    try:
+        report = deploy_site(options)
+    except NotesSiteError as exc:
+        print_failure(exc, verbose)
+        click.echo("Nothing was deployed.", err=True)
+        sys.exit(exc.exit_code)
+    if report.build is not None:
+        if sys.stderr.isatty():
+            click.echo("\r\033[K", nl=False, err=True)
+        for problem in report.build.problems:
+            click.echo(f"{click.style(problem.severity, fg='yellow', bold=True)}: {problem}", err=True)
+        click.echo(report.build.summary())
+    if dry_run:
+        for change in report.changes:
+            click.echo(f"  {change.kind:<8} {change.path}")
+    click.echo(report.summary())
 
 
 @main.command()

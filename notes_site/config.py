@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import string
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +84,16 @@ class MetadataSettings:
 
 
 @dataclass(frozen=True)
+class DeploySettings:
+    """Where `notes-site deploy` publishes the output: a branch of a git repository."""
+
+
+    repo: str = ""  # where `notes-site deploy` pushes; "" is the `origin` remote of the site's repository
+    branch: str = "gh-pages"
+    message: str = "Site updated: {time}"  # {time} and {commit} (the site's HEAD) are filled in
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """The site's settings, with defaults for every key a user leaves out."""
 
@@ -112,6 +123,7 @@ class SiteConfig:
     search: SearchSettings = field(default_factory=SearchSettings)
     feed: FeedSettings = field(default_factory=FeedSettings)
     metadata: MetadataSettings = field(default_factory=MetadataSettings)
+    deploy: DeploySettings = field(default_factory=DeploySettings)
     fingerprint: str = ""  # hash of the settings file: any change rebuilds everything
 
     @property
@@ -168,6 +180,7 @@ SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
     "search": dict,
     "feed": dict,
     "metadata": dict,
+    "deploy": dict,
 }
 # Settings that are groups of keys: the dataclass that holds them, and what each key must be.
 GROUPS: dict[str, tuple[type, dict[str, tuple[type, str]]]] = {
@@ -209,6 +222,14 @@ GROUPS: dict[str, tuple[type, dict[str, tuple[type, str]]]] = {
     "metadata": (
         MetadataSettings,
         {key: (str, "an http(s) URL, like https://export.arxiv.org/api/query") for key in vars(MetadataSettings())},
+    ),
+    "deploy": (
+        DeploySettings,
+        {
+            "repo": (str, 'a git URL, a remote name or a path ("" is the site repository\'s `origin`)'),
+            "branch": (str, "a git branch name, like gh-pages"),
+            "message": (str, "text that may use {time} and {commit}, and no other {…} field"),
+        },
     ),
 }
 MATH_ENGINES = ("mathml", "katex")
@@ -398,6 +419,10 @@ def group_value_allowed(group: str, key: str, value: Any) -> bool:
         return parts.scheme in ("http", "https") and bool(parts.netloc)
     if (group, key) == ("feed", "content"):
         return value in ("full", "excerpt")
+    if (group, key) == ("deploy", "branch"):
+        return branch_name_allowed(value)
+    if (group, key) == ("deploy", "message"):
+        return message_allowed(value)
     if isinstance(value, bool) or not isinstance(value, int):
         return True
     if (group, key) == ("feed", "entries"):
@@ -407,6 +432,28 @@ def group_value_allowed(group: str, key: str, value: Any) -> bool:
     if (group, key) == ("reading_time", "words_per_minute"):
         return value >= 1
     return value >= 0
+
+
+def branch_name_allowed(name: str) -> bool:
+    """git's rules for a branch name (check-ref-format), without running git."""
+    bad = re.search(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//", name)
+    parts = name.split("/")
+    return (
+        bool(name)
+        and not bad
+        and not name.startswith("-")
+        and name != "@"
+        and not name.endswith((".", "/"))
+        and all(part and not part.startswith(".") and not part.endswith(".lock") for part in parts)
+    )
+
+
+def message_allowed(message: str) -> bool:
+    try:
+        fields = {name for _text, name, _spec, _conv in string.Formatter().parse(message) if name is not None}
+    except ValueError:  # an unmatched { or }
+        return False
+    return fields <= {"time", "commit"}
 
 
 def check_permalink(pattern: str, path: Path, line: int | None) -> list[Problem]:

@@ -93,12 +93,17 @@ def create_note(
     return target
 
 
-def init_site(folder: Path, now: datetime | None = None) -> list[Path]:
+def init_site(folder: Path, now: datetime | None = None, github_pages: bool = False) -> list[Path]:
     """Start a site in a new or empty folder; returns the files created, in order."""
     check_empty_folder(folder)
     make_folder(folder)
     try:
-        return write_starter(folder, now)
+        created = write_starter(folder, now)
+        if github_pages:
+            from notes_site.github_pages import write_github_pages
+
+            created += write_github_pages(folder)
+        return created
     except FileExistsError as exc:  # something else is writing into the folder at the same time
         raise NotesSiteError(
             f"{exc.filename} appeared while the site was being created, and was left as it was. "
