@@ -18,9 +18,9 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from notes_site.cache import cache_dir_for, load_cache
 from notes_site.config import SiteConfig, branch_name_allowed, load_config, message_allowed
 from notes_site.errors import NotesSiteError
+from notes_site.output.cache import cache_dir_for, load_cache
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 KEEP_FROM_BRANCH = ("CNAME",)  # a custom domain set in GitHub's settings is committed there
@@ -274,7 +274,7 @@ def remote_tip(target: Target) -> str | None:
 def check_output_is_the_last_build(output: Path) -> None:
     """With --no-build, publish only a folder that is exactly what notes-site last wrote there."""
     from notes_site.build import files_in
-    from notes_site.write import MARKER
+    from notes_site.output.write import MARKER
 
     redo = "Build it (drop --no-build), then deploy."
     if not (output / MARKER).is_file():
@@ -340,7 +340,7 @@ class Stage:
 
     def tree_of(self, output: Path, tip: str | None) -> str:
         """The output folder as a tree, less our marker, plus the branch's CNAME and a .nojekyll."""
-        from notes_site.write import MARKER
+        from notes_site.output.write import MARKER
 
         self.run(["-c", "core.autocrlf=false", "add", "-A", "-f", "--", ".", f":(exclude){MARKER}"])
         present = set(self.run(["ls-files", "-z"]).stdout.split("\0"))

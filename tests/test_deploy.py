@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from notes_site.cache import cache_dir_for
 
 from notes_site import __version__
 from notes_site.cli import main
@@ -27,6 +26,7 @@ from notes_site.deploy import (
 )
 from notes_site.errors import ConfigError
 from notes_site.github_pages import SOURCE_REPOSITORY
+from notes_site.output.cache import cache_dir_for
 from notes_site.scaffold import init_site
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.org"}
