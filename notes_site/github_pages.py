@@ -12,7 +12,6 @@ import subprocess
 from pathlib import Path
 
 from notes_site import __version__
-from notes_site.scaffold import make_folder, write_new_file
 
 # Where notes-site's source lives: the same URL as `[project.urls] Source` in pyproject.toml.
 SOURCE_REPOSITORY = "https://github.com/notes-site/notes-site"
@@ -126,13 +125,3 @@ def current_branch(folder: Path) -> str:
         ["git", "symbolic-ref", "--short", "HEAD"], cwd=folder, capture_output=True, text=True, check=False
     )
     return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else "main"
-
-
-def write_github_pages(folder: Path) -> list[Path]:
-    """The workflow and a .gitignore for what builds write; an existing file is never replaced."""
-    workflow = folder / WORKFLOW
-    make_folder(workflow.parent)
-    write_new_file(workflow, workflow_text(current_branch(folder)))
-    ignore = folder / ".gitignore"
-    write_new_file(ignore, GITIGNORE)
-    return [workflow, ignore]

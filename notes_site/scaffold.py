@@ -24,6 +24,7 @@ from notes_site.config import CONFIG_FILE, SiteConfig, did_you_mean, load_config
 from notes_site.content.notes import parse_note, parse_settings
 from notes_site.content.sources import SourceFile
 from notes_site.errors import NotesSiteError, OutputError, ThemeError, UsageError
+from notes_site.github_pages import GITIGNORE, WORKFLOW, current_branch, workflow_text
 from notes_site.markup.pipeline import MarkdownPipeline
 from notes_site.output.themes import find_theme
 from notes_site.urls import make_slug
@@ -100,8 +101,6 @@ def init_site(folder: Path, now: datetime | None = None, github_pages: bool = Fa
     try:
         created = write_starter(folder, now)
         if github_pages:
-            from notes_site.github_pages import write_github_pages
-
             created += write_github_pages(folder)
         return created
     except FileExistsError as exc:  # something else is writing into the folder at the same time
@@ -319,3 +318,13 @@ def write_new_file(path: Path, text: str) -> None:
         raise OutputError(f"cannot write {path} ({exc.strerror or exc}).") from exc
     finally:
         Path(temporary).unlink(missing_ok=True)
+
+
+def write_github_pages(folder: Path) -> list[Path]:
+    """The Pages workflow and a .gitignore for what builds write; an existing file is never replaced."""
+    workflow = folder / WORKFLOW
+    make_folder(workflow.parent)
+    write_new_file(workflow, workflow_text(current_branch(folder)))
+    ignore = folder / ".gitignore"
+    write_new_file(ignore, GITIGNORE)
+    return [workflow, ignore]
