@@ -86,7 +86,19 @@ def missing_link_targets(site: Site, outputs: set[str]) -> list[Problem]:
                 continue
             site_path = link_site_path(target, source_dir, folder, site.link_targets, site.file_names)
             what = "image" if link.image else "link"
-            if site_path is None:
+            if site_path is None and target.startswith("/"):
+                if link.image:  # a link may lead to another site on the same host; a file shown here may not
+                    problems.append(
+                        warning(
+                            f"the {what} `{link.url}` names no file of the site, so it leads nowhere once "
+                            "published under a sub-path or opened from disk.",
+                            note.path,
+                            link.line,
+                            "Put the file in content/ at that path (content" + target + "), or link to it "
+                            "relative to the note.",
+                        )
+                    )
+            elif site_path is None:
                 problems.append(
                     warning(
                         f"the {what} `{link.url}` climbs out of the site, so it leads nowhere once published.",

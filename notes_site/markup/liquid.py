@@ -36,6 +36,14 @@ TAG_DESTINATION = re.compile(
     r"\(\s*(?:\{\{\s*site\.(?:url|baseurl)\s*\}\})*\{%-?\s*(link|post_url|asset_path)\s+([^\n%]*?)\s*-?%\}\s*\)"
 )
 ASSET_PATH = re.compile(r"\{%-?\s*asset_path\s+([^\n%]*?)\s*-?%\}")
+# Jekyll's URLs of the site's own files in raw HTML: `{{ '/assets/x.png' | relative_url }}` (or
+# absolute_url) and `{{ site.baseurl }}/assets/x.png` both mean /assets/x.png, which site/resolve.py
+# finds in the site like any link from the site's root.
+URL_FILTER = re.compile(r"""\{\{-?\s*(["'])([^"'{}\n]*)\1\s*\|\s*(?:relative_url|absolute_url)\s*-?\}\}""")
+SITE_PREFIX = re.compile(r"(?:\{\{-?\s*site\.(?:url|baseurl)\s*-?\}\})+(?=/)")
+# `src="{{ "/x.png" | relative_url }}"`: Liquid runs before Markdown in Jekyll, but here the inner
+# quotes would end the attribute and the tag would show as text.
+QUOTED_URL_FILTER = re.compile(r'(=\s*)"\{\{-?\s*"([^"\'{}\n]*)"\s*\|\s*(?:relative_url|absolute_url)\s*-?\}\}"')
 TAB_START = re.compile(r"^<!--\s*tab(?:\s+(.*?))?\s*-->\s*$")
 TAB_END = re.compile(r"^<!--\s*endtab\s*-->\s*$")
 NUMBER = re.compile(r"^\d+$")
@@ -55,6 +63,7 @@ def liquid_tags_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "liquid_destination", parse_tag_destination)
     md.inline.ruler.before("link", "liquid_inline", parse_inline_tag)
     md.core.ruler.before("inline", "liquid_raw_inline", parse_raw_inlines)
+    md.core.ruler.before("inline", "jekyll_quoted_urls", quoted_url_attributes)
     md.core.ruler.after("inline", "liquid_finish", finish_tags)
     for kind in ("liquid_open", "liquid_close"):
         md.add_render_rule(kind, render_prepared)
@@ -424,6 +433,20 @@ def parse_raw_inlines(state) -> None:
             token.type = RAW_INLINE
 
 
+def quoted_url_attributes(state) -> None:
+    """`<img src="{{ "/x.png" | relative_url }}">` in a paragraph made `<img src="/x.png">` before inline
+    parsing, so it is read as HTML; code spans (between backticks) keep it as written."""
+    if "_url" not in state.src:
+        return
+    for token in state.tokens:
+        if token.type == "inline" and "_url" in token.content:
+            parts = token.content.split("`")
+            parts[::2] = [
+                QUOTED_URL_FILTER.sub(lambda m: f'{m.group(1)}"/{m.group(2).lstrip("/")}"', p) for p in parts[::2]
+            ]
+            token.content = "`".join(parts)
+
+
 def finish_tags(state) -> None:
     """Report unknown tags with their lines and show them as text; mark `asset_path` in raw HTML."""
     warnings = state.env.setdefault("markup_warnings", [])
@@ -435,14 +458,23 @@ def finish_tags(state) -> None:
                 block.type = "inline"
                 hidden = block
             elif block.type == "html_block" and id(block) not in in_raw:
-                block.content = ASSET_PATH.sub(lambda m: marked_url(m.group(1)), block.content)
+                block.content = raw_html_tags(block.content)
         elif block is hidden:
             continue
         elif token.type == "html_inline":
-            token.content = ASSET_PATH.sub(lambda m: marked_url(m.group(1)), token.content)
+            token.content = raw_html_tags(token.content)
         elif token.type == "liquid_text":
             warnings.append(unsupported_tag_warning(line, token.meta["name"]))
             token.type = "text"
+
+
+def raw_html_tags(html: str) -> str:
+    """Raw HTML with Hexo's `{% asset_path %}` marked and Jekyll's site URLs made paths from the root."""
+    if "{" not in html:
+        return html
+    html = ASSET_PATH.sub(lambda m: marked_url(m.group(1)), html)
+    html = URL_FILTER.sub(lambda m: "/" + m.group(2).lstrip("/"), html)
+    return SITE_PREFIX.sub("", html)
 
 
 def unsupported_tag_warning(line: int, name: str) -> MarkupWarning:

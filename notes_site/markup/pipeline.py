@@ -30,6 +30,7 @@ from notes_site.markup.liquid import liquid_tags_plugin
 from notes_site.markup.math import render_math_display, render_math_display_inline, render_math_inline
 from notes_site.markup.math_tables import number_equations
 from notes_site.markup.obsidian import obsidian_plugin
+from notes_site.markup.rawhtml import raw_html_links_plugin
 from notes_site.markup.tokens import (
     EMBED_LABEL,
     LINK_CLOSE,
@@ -45,7 +46,7 @@ from notes_site.markup.tokens import (
     WikiRef,
     count_words,
     heading_id,
-    is_relative,
+    is_local,
     parse_wikilink,
     plain_parts,
     walk_with_lines,
@@ -98,6 +99,7 @@ class MarkdownPipeline:
         md.use(liquid_tags_plugin)  # Hexo's and Jekyll's {% tags %}
         md.use(hugo_shortcodes_plugin)  # Hugo's {{< shortcodes >}} and {{% shortcodes %}}
         md.use(obsidian_plugin)  # ![[embeds]], #tags, > [!callouts], %%comments%%
+        md.use(raw_html_links_plugin)  # <img src>, <a href>, <source srcset> marked like Markdown links
         md.add_render_rule("fence", render_fence)
         md.add_render_rule("code_block", render_code_block)
         md.add_render_rule("heading_open", render_heading_open)
@@ -215,7 +217,7 @@ def reference(token: Token, line: int, wikilinks: list[WikiRef], links: list[Lin
     elif kind in ("link_open", "image"):
         attr = "href" if kind == "link_open" else "src"
         url = token.attrs.get(attr)
-        if isinstance(url, str) and is_relative(url):
+        if isinstance(url, str) and is_local(url):
             links.append(LinkRef(url, line, kind == "image"))
             token.attrs[attr] = LINK_OPEN + url + LINK_CLOSE
     return 0

@@ -99,6 +99,14 @@ def is_relative(url: str) -> bool:
     return bool(url) and not SCHEME.match(url) and not url.startswith(("/", LINK_OPEN))
 
 
+def is_local(url: str) -> bool:
+    """Relative (`fig.png`, `../vit.md`, `#part`) or from the site's root (`/images/fig.png`, not `//host/`).
+
+    A root-absolute URL is resolved only when it names a page or file of the site; else it stays as written.
+    """
+    return is_relative(url) or (url.startswith("/") and not url.startswith(("//", "/\\")))
+
+
 def parse_wikilink(state, silent: bool) -> bool:
     """`[[target]]`, `[[target|label]]`, `[[target#heading]]`, `[[#heading]]` (Obsidian's syntax).
 

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -17,9 +18,11 @@ from notes_site.migrate import (
     ImportedNote,
     ImportReport,
     check_target,
+    copy_site_files,
     copy_tree,
     keep_old_addresses,
     read_settings,
+    relative_links,
     translate_permalink,
     yaml_setting,
 )
@@ -55,11 +58,41 @@ def import_hugo(source: Path, target: Path) -> ImportReport:
     target.mkdir(parents=True, exist_ok=True)
     report.notes, report.files = copy_tree(source / "content", target / "content", skip=("_index.md",))
     report.add("converted", f"{report.notes} notes and {report.files} other files copied", source / "content")
+    copy_static_files(source, load_hugo_config(config_path), target / "content", report)
     for section_page in sorted((source / "content").rglob("_index.md")):
         report.add("not converted", "a section page (_index.md); notes-site makes its own listings", section_page)
     (target / CONFIG_FILE).write_text(settings, encoding="utf-8")
     keep_old_addresses(target, hugo_address(load_hugo_config(config_path)), report, "titles in URLs, other sections")
     return report
+
+
+def copy_static_files(source: Path, config: dict[str, Any], content: Path, report: ImportReport) -> None:
+    """Hugo serves `static/` at the site root, and publishes the `assets/` files a page names: both
+    go to the same paths under content/, and the notes' links to them from the root become relative,
+    so `{{< figure src="/ox-hugo/fig.png" >}}` works under a sub-path and from disk."""
+    data = {str(key).lower(): value for key, value in config.items()}
+    folders = data.get("staticdir") or ["static"]
+    for name in [folders] if isinstance(folders, str) else folders:
+        if (source / str(name)).is_dir():
+            copy_site_files(source / str(name), content, report, hidden, ())
+    assets = source / "assets"
+    if assets.is_dir():
+        texts = "\n".join(
+            path.read_text(encoding="utf-8", errors="replace") for path in content.rglob("*") if is_note(path)
+        )
+        named = {path.relative_to(assets).as_posix() for path in assets.rglob("*") if path.is_file()}
+        named = {rel for rel in named if "/" + rel in texts}
+        copy_site_files(assets, content, report, lambda relative: relative.as_posix() not in named, ())
+    base = str(data.get("baseurl") or "")
+    relative_links(content, urlsplit(base).path if "://" in base else base, report)
+
+
+def hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def is_note(path: Path) -> bool:
+    return path.suffix.lower() in (".md", ".markdown") and path.is_file()
 
 
 def hugo_address(config: dict[str, Any]) -> Callable[[ImportedNote], str | None]:

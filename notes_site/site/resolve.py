@@ -83,9 +83,10 @@ def resolve_links(
         target, question_mark, query = target.partition("?")
         suffix = question_mark + query + hash_mark + fragment
         if not target:  # "#section" or "?v=2": the note's own page
-            return suffix if page_path == note_path else root + href(note_path) + suffix
-        site_path = link_site_path(unquote(target), source_dir, note_folder, targets, names)
-        return url if site_path is None else root + href(site_path) + suffix
+            return suffix if page_path == note_path else root + attribute_href(note_path) + suffix
+        # The marker holds the URL as HTML (`a&amp;b.png`), percent-escapes and all.
+        site_path = link_site_path(unquote(html_unescape(target)), source_dir, note_folder, targets, names)
+        return url if site_path is None else root + attribute_href(site_path) + suffix
 
     def replace_wikilink(match: re.Match[str]) -> str:
         spec, label = html_unescape(match.group(1)), match.group(2)
@@ -121,6 +122,12 @@ def resolve_links(
     return html
 
 
+def attribute_href(path: str) -> str:
+    """`href(path)` written inside an HTML attribute (a file may be named `args & kwargs.png`)."""
+    url = href(path)
+    return url.replace("&", "&amp;") if "&" in url else url
+
+
 def link_site_path(
     path: str, source_dir: str, note_folder: str, targets: dict[str, str], names: FileNames | None = None
 ) -> str | None:
@@ -131,7 +138,11 @@ def link_site_path(
     or file of the site either, the ways Obsidian writes links come last (with `names`):
     the path from the content folder (`assets/fig.png`), then the one file anywhere with
     that name (`fig.png`). Coming last, they never move a link that resolved before.
+    A path from the site's root (`/images/fig.png`) leads to the page or file of the site it
+    names, and else nowhere (None): it may lead to another site on the same host.
     """
+    if path.startswith("/"):
+        return site_absolute_path(path, targets, names)
     source = posixpath.normpath(posixpath.join(source_dir, path))
     site_path = targets.get(source)
     if site_path is not None:
@@ -148,6 +159,19 @@ def link_site_path(
         if len(found) == 1:
             return targets[found[0]]
     return from_page
+
+
+def site_absolute_path(path: str, targets: dict[str, str], names: FileNames | None) -> str | None:
+    """The site path that `/images/fig.png` names: a page or file where the site puts it, else a
+    content file at that path (which may land beside a note); None when the site has neither."""
+    key = posixpath.normpath(path).lstrip("/")
+    if key in ("", ".") or key.startswith("../"):
+        return None
+    site_paths = names.site_paths if names is not None else frozenset(targets.values())
+    for candidate in (key + "/",) if path.endswith("/") else (key, key + "/"):
+        if candidate in site_paths:
+            return candidate
+    return targets.get(key)
 
 
 @dataclass(frozen=True)
