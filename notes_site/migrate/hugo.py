@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from notes_site.config import CONFIG_FILE, LANGUAGES
+from notes_site.config import CONFIG_FILE, LANGUAGES, canonical_zone
 from notes_site.errors import UsageError
 from notes_site.frontmatter import key_line
 from notes_site.migrate import (
@@ -185,7 +185,7 @@ def hugo_settings(config_path: Path, content: Path, report: ImportReport) -> str
     else:
         report.add("not converted", f"language `{language}`: notes-site speaks en and zh-CN", config_path)
     if data.get("timezone"):
-        setting("timezone", str(data["timezone"]))
+        setting("timezone", canonical_zone(str(data["timezone"])) or str(data["timezone"]))
         report.add("converted", f"`timeZone: {data['timezone']}`", settings_file, line_of("timeZone"))
     base = str(data.get("baseurl") or "")
     if base.startswith(("http://", "https://")) and "example.com" not in base and "example.org" not in base:
