@@ -7,6 +7,7 @@ its line, and an unknown key gets a "did you mean" (Zola's deny_unknown_fields).
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 import string
@@ -296,6 +297,9 @@ def load_config(site_root: Path) -> SiteConfig:
     if problems:
         raise ConfigError(f"{path} has {len(problems)} invalid setting(s).", tuple(problems))
     values = dict(data)
+    for key in ("timezone", "permalink_timezone"):
+        if values.get(key):
+            values[key] = canonical_zone(values[key])
     values["menu"] = parse_menu(values["menu"]) if "menu" in values else default_menu()
     for group, (holder, _keys) in GROUPS.items():
         if group in values:
@@ -364,9 +368,7 @@ def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]
         report("language", f"`language: {data['language']}` is not supported.", f"Use one of: {', '.join(LANGUAGES)}.")
     for key in ("timezone", "permalink_timezone"):
         if data.get(key):
-            try:
-                zoneinfo.ZoneInfo(data[key])
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            if canonical_zone(data[key]) is None:
                 report(
                     key,
                     f"`{key}: {data[key]}` is not a known time zone.",
@@ -411,6 +413,22 @@ def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]
         except ValueError as exc:
             report("menu", str(exc), "Write the menu as `Title: url` lines.")
     return problems
+
+
+def canonical_zone(name: str) -> str | None:
+    """The IANA name of a time zone written in any letter case (`Asia/shanghai` is
+    Asia/Shanghai, as moment-timezone and so Hexo read it); None for an unknown zone."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zone_names().get(name.strip().lower())  # listing the zones costs ~10 ms: only when needed
+    return name
+
+
+@functools.cache
+def zone_names() -> dict[str, str]:
+    """Every known zone's IANA name by its lower-case spelling (read once per process)."""
+    return {name.lower(): name for name in zoneinfo.available_timezones()}
 
 
 def group_value_allowed(group: str, key: str, value: Any) -> bool:

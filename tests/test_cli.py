@@ -24,10 +24,10 @@ def test_build_prints_one_summary_line(site):
 
 
 def test_note_errors_exit_1_and_name_the_file(site):
-    site.note("a.md", "title: A\ndate: 2024-02-30")
+    site.note("a.md", "title: [A, B]\ndate: 2024-02-03")
     result = run("build", "--site", site.root)
     assert result.exit_code == 1
-    assert "a.md:3" in result.output and "not a real date" in result.output
+    assert "a.md:2" in result.output and "must be text" in result.output
 
 
 def test_strict_turns_warnings_into_a_failure(site):

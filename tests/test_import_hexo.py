@@ -87,7 +87,7 @@ def test_the_import_succeeds_and_the_site_builds_with_only_the_unknown_tag_warne
     assert imported.exit_code == 0, imported.output
     assert imported.report.errors == [], imported.report.problems
     assert [str(p) for p in imported.report.warnings] == [
-        f"{imported.site / 'content/a-talk.md'}:{line_of(POSTS / 'a-talk.md', '{% youtube abc %}')}: "
+        f"{imported.site / 'content/a-talk.md'}:{line_of(imported.site / 'content/a-talk.md', '{% youtube abc %}')}: "
         "the Hexo/Jekyll tag `{% youtube %}` is not supported, so it is shown as written. "
         "Remove it, or replace it with Markdown."
     ]

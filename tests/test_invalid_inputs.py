@@ -460,10 +460,18 @@ def fixture_site(name: str, tmp_path: Path) -> Path:
 
 
 def test_a_note_with_an_error_exits_1_and_names_the_file(tmp_path):
-    result = CliRunner().invoke(main, ["build", "--site", str(fixture_site("fm-date-impossible", tmp_path))])
+    result = CliRunner().invoke(main, ["build", "--site", str(fixture_site("fm-title-list", tmp_path))])
     assert result.exit_code == 1
-    assert "bad.md:3: `date`: `2023-02-30` is not a real date" in result.output
+    assert "bad.md:2: `title` must be text, not a list" in result.output
     assert "leaving out what has errors" in result.output
+
+
+def test_an_impossible_date_is_a_warning_and_an_error_with_strict(tmp_path):
+    site = fixture_site("fm-date-impossible", tmp_path)
+    relaxed = CliRunner().invoke(main, ["build", "--site", str(site)])
+    assert relaxed.exit_code == 0, relaxed.output
+    assert "warning: " in relaxed.output and "bad.md:3: `date`: `2023-02-30` is not a real date" in relaxed.output
+    assert CliRunner().invoke(main, ["build", "--site", str(site), "--strict"]).exit_code == 1
 
 
 def test_warnings_exit_0_or_1_with_strict(tmp_path):

@@ -77,11 +77,11 @@ def test_a_number_for_tags_is_used_with_a_warning():
     assert problem.severity == "warning" and problem.line == 3
 
 
-def test_a_bad_date_is_an_error_naming_file_and_line():
+def test_a_bad_date_is_a_warning_naming_file_and_line_and_the_note_is_kept_undated():
     result = parse("---\ntitle: x\ndate: 2023-02-30\n---\n", name="bad.md")
-    assert result.note is None
+    assert result.note is not None and result.note.posted is None  # dated later, as if it had no date
     (problem,) = result.problems
-    assert problem.severity == "error"
+    assert problem.severity == "warning"
     assert str(problem.path).endswith("bad.md") and problem.line == 3
     assert "2023-02-30" in problem.message and "not a real date" in problem.message
 

@@ -38,13 +38,26 @@ class Redirect:
     line: int | None
 
 
+# Where a note's dates are read from, first match wins. The posted date follows Hugo's
+# default order (date, publishDate, pubdate, published, lastmod, modified), with
+# notes-site's own `posted` beside `date`; a Jekyll file name's date comes before
+# `lastmod` (see content/notes.py), since Hugo does not read names.
+POSTED_KEYS = ("date", "posted", "publishDate", "publishdate", "pubdate", "published")
+LATE_POSTED_KEYS = ("lastmod", "modified")
+EDITED_KEYS = ("updated", "edited", "lastmod", "modified", "last_modified_at")
+
 KNOWN_KEYS = {
     "title",
     "date",
     "posted",
+    "publishDate",
+    "publishdate",
+    "pubdate",
+    "published",
     "updated",
     "edited",
     "lastmod",
+    "modified",
     "last_modified_at",
     "categories",
     "category",
@@ -109,16 +122,27 @@ class FieldReader:
             return lines[-1]
         return str(value).lower() if isinstance(value, bool) else str(value)
 
-    def date(self, *keys: str, zone: zoneinfo.ZoneInfo) -> datetime | None:
-        key = self.first_key(*keys)
-        if key is None:
-            return None
-        try:
-            return parse_date(self.meta[key], zone)
-        except DateError as exc:
-            self.fail(key, f"`{key}`: {exc}.")
-        except (ValueError, OverflowError) as exc:  # the date parser's own checks missed it
-            self.fail(key, f"`{key}`: {describe(self.meta[key])} is not a date notes-site can use ({exc}).")
+    def date(self, *keys: str, zone: zoneinfo.ZoneInfo, quiet: bool = False) -> datetime | None:
+        """The first of `keys` that holds a date. A value that is not one is warned about and
+        passed over, so the note is dated as if it were missing, as Hexo did: a post the old
+        site published is never dropped for it (`--strict` makes the warning fail the build)."""
+        for key in keys:
+            value = self.meta.get(key)
+            if value is None or isinstance(value, bool):  # Jekyll's `published: false` is not a date
+                continue
+            try:
+                return parse_date(value, zone)
+            except DateError as exc:
+                reason = str(exc)
+            except (ValueError, OverflowError) as exc:  # the date parser's own checks missed it
+                reason = f"{describe(value)} is not a date notes-site can use ({exc})"
+            if quiet:  # already reported by another read of the same key
+                continue
+            self.warn(
+                key,
+                f"`{key}`: {reason}; the note is dated as if it had no `{key}`.",
+                f"Write a real date, like {key}: 2024-05-22 10:30:00, to fix the note's place in the site.",
+            )
         return None
 
     def names(self, key: str) -> tuple[str, ...]:

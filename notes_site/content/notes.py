@@ -18,7 +18,10 @@ from typing import Any
 
 from notes_site.config import SiteConfig
 from notes_site.content.fields import (
+    EDITED_KEYS,
     KNOWN_KEYS,
+    LATE_POSTED_KEYS,
+    POSTED_KEYS,
     Category,
     FieldReader,
     Redirect,
@@ -28,7 +31,7 @@ from notes_site.content.fields import (
     with_zola_tables,
 )
 from notes_site.content.papers import Paper, read_paper
-from notes_site.content.sources import NoteFile, SourceFile, last_edit_times
+from notes_site.content.sources import NoteFile, SourceFile, file_times
 from notes_site.errors import Problem, error, warning
 from notes_site.frontmatter import (
     FrontMatterError,
@@ -154,8 +157,12 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         body = body[: heading[0]] + (body[end:] if end >= 0 else "")  # its line stays, empty: lines keep numbers
     slug_text = fields.text("slug")
     slug = make_slug(slug_text or without_date_prefix(stem), settings.unicode_slugs)
-    posted = fields.date("date", "posted", zone=zone) or date_in_file_name(stem, zone)
-    edited = fields.date("updated", "edited", "lastmod", "last_modified_at", zone=zone)
+    edited = fields.date(*EDITED_KEYS, zone=zone)
+    posted = (
+        fields.date(*POSTED_KEYS, zone=zone)
+        or date_in_file_name(stem, zone)
+        or fields.date(*LATE_POSTED_KEYS, zone=zone, quiet=True)  # Hugo dates a page by `lastmod` last
+    )
     categories = fields.categories()
     tags = fields.tags()
     draft = fields.flag("draft")
@@ -336,24 +343,26 @@ def parse_file(file: NoteFile, settings: ParseSettings, pipeline: MarkdownPipeli
 
 
 def fill_missing_dates(notes: list[Note], site_root: Path, problems: list[Problem]) -> list[Note]:
-    """`updated` defaults to the last commit (or mtime); a missing `date` too, with a warning."""
+    """A missing `date` is the day the file was first committed (else its file time), with a
+    warning; a missing `updated` its last commit (or file time)."""
     missing = [note for note in notes if note.posted is None or note.edited is None]
     if not missing:
         return notes
-    times = last_edit_times(site_root, [note.path for note in missing])
+    times = file_times(site_root, [note.path for note in missing])
     filled = {}
     for note in missing:
         stamp = times[note.path]
         if note.posted is None:
+            where = "the day its file was first committed" if stamp.first_from == "git" else "its file's time"
             problems.append(
                 warning(
-                    f"the note has no `date`; using its last edit time ({stamp:%Y-%m-%d}).",
+                    f"the note has no `date`; it is dated by {where} ({stamp.first:%Y-%m-%d}).",
                     note.path,
                     None,
                     "Add `date: YYYY-MM-DD` to its front matter to fix its place in the site.",
                 )
             )
-        posted = note.posted or stamp
-        edited = note.edited or max(stamp, posted)
+        posted = note.posted or stamp.first
+        edited = note.edited or max(stamp.last, posted)
         filled[note.source] = replace(note, posted=posted, edited=edited)
     return [filled.get(note.source, note) for note in notes]

@@ -1,8 +1,8 @@
 """Find the files under `content/`: Markdown notes and the assets beside them.
 
-Also answers "when was this file last edited?" for notes without an `updated` date:
-from git when the site is in a repository (two git calls for the whole tree, not
-one per note), otherwise from the file's modification time.
+Also answers "when was this file first added, and last edited?" for notes without
+`date` or `updated`: from git when the site is in a repository (two git calls for the
+whole tree, not one per note), otherwise from the file's modification time.
 """
 
 from __future__ import annotations
@@ -198,40 +198,58 @@ class ContentScan:
         self.problems.append(warning(f"{why}; it was left out of the site.", Path(entry.path), None, hint))
 
 
-def last_edit_times(site_root: Path, files: list[Path]) -> dict[Path, datetime]:
-    """When each file was last edited: its last commit if committed and unmodified, else its mtime."""
-    committed = git_commit_times(site_root)
+@dataclass(frozen=True)
+class FileTimes:
+    """A file's dates for a note that does not state them."""
+
+    first: datetime  # the commit that first added it, else its file time: a fresh clone does not move it
+    last: datetime  # its last commit if committed and unmodified, else its file time
+    first_from: str  # "git" or "file", for messages
+
+
+def file_times(site_root: Path, files: list[Path]) -> dict[Path, FileTimes]:
+    """First and last edit times of `files`: from git when they are committed, else their mtime."""
+    history = git_file_history(site_root) if files else {}
     times = {}
     for path in files:
-        stamp = committed.get(path)
-        # whole seconds: HTML's datetime takes at most three digits of a second, and no one reads more
-        times[path] = stamp if stamp is not None else datetime.fromtimestamp(int(path.stat().st_mtime), UTC)
+        first, last = history.get(path, (None, None))
+        mtime = None
+        if first is None or last is None:
+            # whole seconds: HTML's datetime takes at most three digits of a second, and no one reads more
+            mtime = datetime.fromtimestamp(int(path.stat().st_mtime), UTC)
+        times[path] = FileTimes(first or mtime, last or mtime, "git" if first else "file")  # type: ignore[arg-type]
     return times
 
 
-def git_commit_times(site_root: Path) -> dict[Path, datetime]:
-    """Last commit time of every committed, unmodified file under `site_root` (empty outside git)."""
-    top = run_git(site_root, "rev-parse", "--show-toplevel")
+def git_file_history(root: Path) -> dict[Path, tuple[datetime, datetime | None]]:
+    """(first added, last committed) of every committed file under `root` (empty outside git).
+
+    One `git log` for the whole tree, however many files. The first date is the author's
+    (a rebase does not move it); the last is None for a file with changes not yet committed.
+    """
+    top = run_git(root, "rev-parse", "--show-toplevel")
     if top is None:
         return {}
     top_dir = Path(top.strip())
-    log = run_git(site_root, "log", "--format=\x01%ct", "--name-only", "--no-renames", "-z", "--", ".")
+    log = run_git(root, "log", "--format=\x01%ct %at", "--name-only", "--no-renames", "-z", "--", ".")
     # --no-optional-locks: `git status` would otherwise refresh .git/index, which is not ours to write
-    status = run_git(site_root, "--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=no", "--", ".")
+    status = run_git(root, "--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=no", "--", ".")
     if log is None:
         return {}
     changed = {top_dir / entry[3:] for entry in (status or "").split("\0") if len(entry) > 3}
-    times: dict[Path, datetime] = {}
-    stamp: datetime | None = None
-    for chunk in log.split("\0"):
+    history: dict[Path, tuple[datetime, datetime | None]] = {}
+    committed = authored = None
+    for chunk in log.split("\0"):  # newest commit first
         for line in chunk.split("\n"):
             if line.startswith("\x01"):
-                stamp = datetime.fromtimestamp(int(line[1:]), UTC)
-            elif line and stamp is not None:
+                stamps = line[1:].split()
+                committed = datetime.fromtimestamp(int(stamps[0]), UTC)
+                authored = datetime.fromtimestamp(int(stamps[1]), UTC)
+            elif line and committed is not None and authored is not None:
                 path = top_dir / line
-                if path not in times and path not in changed:
-                    times[path] = stamp
-    return times
+                last = history[path][1] if path in history else None if path in changed else committed
+                history[path] = (authored, last)
+    return history
 
 
 def run_git(cwd: Path, *args: str) -> str | None:

@@ -15,7 +15,8 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -23,7 +24,7 @@ from urllib.parse import quote, unquote
 import yaml
 
 from notes_site.content.notes import Note
-from notes_site.errors import NotesSiteError, UsageError
+from notes_site.errors import ConfigError, NotesSiteError, UsageError
 from notes_site.frontmatter import FrontMatterError, load_meta, split_front_matter
 
 
@@ -104,12 +105,36 @@ def import_into(importer: Callable[[Path, Path], ImportReport], source: Path, ta
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.importing-", dir=target.parent))
     try:
         report = importer(source, staging / "site")
+        check_settings_load(staging / "site", source)
         if target.exists():
             target.rmdir()  # empty: check_target saw to that
         (staging / "site").rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report.moved(staging / "site", target)
+
+
+def check_settings_load(site: Path, source: Path) -> None:
+    """The new settings must load with notes-site's own loader: an import that exits 0 must build.
+
+    A setting carried over that notes-site refuses (a time zone it does not know…) stops the
+    import, naming the setting and its line, and nothing is left behind.
+    """
+    from notes_site.config import CONFIG_FILE, load_config
+
+    try:
+        load_config(site)
+    except ConfigError as exc:
+        written = site / CONFIG_FILE
+        problems = tuple(
+            replace(problem, path=Path(CONFIG_FILE)) if problem.path == written else problem for problem in exc.problems
+        )
+        details = "" if problems else f" ({str(exc).replace(str(written), CONFIG_FILE)})"
+        raise ConfigError(
+            f"the settings imported from {source} would not load in notes-site{details}, so nothing was imported. "
+            "Fix the setting named below in the old site's settings (or remove it), then import again.",
+            problems,
+        ) from exc
 
 
 def translate_permalink(pattern: str, equivalents: dict[str, str]) -> tuple[str, list[str]]:
@@ -166,8 +191,13 @@ def copy_site_files(
         report.add("converted", f"{copied} images and other files copied to the same paths", source)
 
 
-def copy_tree(source: Path, target: Path, skip: tuple[str, ...] = ()) -> tuple[int, int]:
-    """Copy a folder (notes and their asset folders); (notes, other files) copied."""
+def copy_tree(
+    source: Path, target: Path, skip: tuple[str, ...] = (), origins: dict[Path, Path] | None = None
+) -> tuple[int, int]:
+    """Copy a folder (notes and their asset folders); (notes, other files) copied.
+
+    `origins`, when given, gets each copied note's old file, for `dates_from_origins`.
+    """
     notes = others = 0
     for path in sorted(source.rglob("*")):
         if path.is_dir() or path.name in skip or any(part.startswith(".") for part in path.relative_to(source).parts):
@@ -177,6 +207,8 @@ def copy_tree(source: Path, target: Path, skip: tuple[str, ...] = ()) -> tuple[i
         shutil.copy2(path, destination)
         if path.suffix.lower() in (".md", ".markdown"):
             notes += 1
+            if origins is not None:
+                origins[destination] = path
         else:
             others += 1
     return notes, others
@@ -232,7 +264,8 @@ def set_front_matter(path: Path, key: str, value: Any) -> None:
     text = note.text
     split = split_front_matter(text)
     if split.meta_format == "toml":
-        line = f"{key} = {json.dumps(value, ensure_ascii=False)}"
+        written = value.isoformat() if isinstance(value, datetime) else json.dumps(value, ensure_ascii=False)
+        line = f"{key} = {written}"
         pattern = re.compile(rf"^{re.escape(key)}[ \t]*=[^\n]*", re.M)
     else:  # a one-line value, or a block value on the indented (or `- item`) lines below the key
         line = yaml_setting(key, value)
@@ -250,14 +283,14 @@ def set_front_matter(path: Path, key: str, value: Any) -> None:
     write_note(path, note, text[:meta_start] + meta + text[meta_end:])
 
 
-def copy_drafts(drafts: Path, content: Path, report: ImportReport) -> None:
+def copy_drafts(drafts: Path, content: Path, report: ImportReport, origins: dict[Path, Path] | None = None) -> None:
     """Drafts go beside the posts with `draft: true`: publishing one is deleting that line, as
     `hexo publish` (or moving it into Jekyll's _posts) did. Beside a post of the same name, they
     keep a folder of their own."""
     names = [path.relative_to(drafts) for path in sorted(drafts.rglob("*")) if path.is_file()]
     clash = any((content / name).exists() for name in names)
     folder = content / "_drafts" if clash else content
-    copy_tree(drafts, folder)
+    copy_tree(drafts, folder, origins=origins)
     count = 0
     for name in names:
         if name.suffix.lower() in (".md", ".markdown"):
@@ -279,12 +312,17 @@ class ImportedNote:
 
 
 def keep_old_addresses(
-    site_root: Path, old_address: Callable[[ImportedNote], str | None], report: ImportReport, why: str
+    site_root: Path,
+    old_address: Callable[[ImportedNote], str | None],
+    report: ImportReport,
+    why: str,
+    origins: dict[Path, Path] | None = None,
 ) -> None:
     """Give each note whose notes-site URL differs from its old one a `permalink:` with the old URL.
 
     The new site is placed with notes-site's own code, so what is compared is exactly what
-    `notes-site build` will make. Drafts count too: they are published one day.
+    `notes-site build` will make. Drafts count too: they are published one day. Notes
+    without dates are first dated from their old files (`origins`: copy → old file).
     """
     from notes_site.config import load_config
     from notes_site.content.notes import fill_missing_dates, parse_notes, parse_settings
@@ -298,7 +336,10 @@ def keep_old_addresses(
         return
     tree = scan_content(config.content_dir, site_root)
     parsed = parse_notes(list(tree.notes), parse_settings(config))
-    notes = fill_missing_dates([result.note for result in parsed if result.note is not None], site_root, [])
+    notes = [result.note for result in parsed if result.note is not None]
+    if origins:
+        notes = dates_from_origins(notes, origins, config.tzinfo, report)
+    notes = fill_missing_dates(notes, site_root, [])
     site, _problems = assemble_site(config, notes, tree.assets)
     pinned = []
     for item in site.notes:
@@ -321,6 +362,70 @@ def keep_old_addresses(
             f"{len(pinned)} notes keep an old URL that the permalink pattern cannot make ({why}) "
             f"through a `permalink:` line in their front matter: {examples}",
         )
+
+
+def dates_from_origins(notes: list[Note], origins: dict[Path, Path], zone: tzinfo, report: ImportReport) -> list[Note]:
+    """Date the copies that lack a date by their OLD files, and write it into their front matter.
+
+    The old generator dated such a post by its file (Hexo: the file's time), but a copy's
+    file time is the import day, and after a fresh clone the checkout's. The old site's git
+    history says when each file was first added (one `git log` for the whole old site): that
+    becomes `date:`, its last commit `updated:`; outside git, the old file's time is the date.
+    """
+    from notes_site.content.fields import POSTED_KEYS
+    from notes_site.content.sources import git_file_history
+
+    undated = [  # a draft is dated when it is published, as `hexo publish` does
+        note
+        for note in notes
+        if (note.posted is None or note.edited is None) and note.path in origins and not note.draft
+    ]
+    if not undated:
+        return notes
+    root = Path(os.path.commonpath([origins[note.path].resolve() for note in undated]))
+    history = git_file_history(root if root.is_dir() else root.parent)
+    counts = {"git": 0, "file": 0, "updated": 0}
+    changed = {}
+    for note in undated:
+        old = origins[note.path]
+        first, last = history.get(old.resolve(), (None, None))
+        posted, edited = note.posted, note.edited
+        if posted is None:
+            posted = first or datetime.fromtimestamp(int(old.stat().st_mtime), UTC)
+            counts["git" if first else "file"] += 1
+            set_front_matter(note.path, "date", posted.astimezone(zone))  # read before any other date key
+            written = note_meta(old) or {}
+            bad = next((key for key in POSTED_KEYS if written.get(key) not in (None, True, False)), None)
+            if bad:
+                report.add(
+                    "converted",
+                    f"`{bad}: {written[bad]}` is not a date; the copy is dated {posted.astimezone(zone):%Y-%m-%d} "
+                    f"by its old file's {'first commit' if first else 'time'}, as Hexo dated such a post",
+                    old,
+                    key_line_of(old, bad),
+                )
+        if edited is None and last is not None:
+            edited = max(last, posted)
+            set_front_matter(note.path, "updated", edited.astimezone(zone))
+            counts["updated"] += 1
+        changed[note.path] = replace(note, posted=posted, edited=edited or note.edited)
+    messages = {
+        "git": "{n} notes without a date: dated by the commit that first added their old file "
+        "(the old site's git history), written as `date:`",
+        "file": "{n} notes without a date and outside git: dated by their old file's time, written as `date:`",
+        "updated": '{n} notes: `updated:` from their old file\'s last commit, for "Edited on"',
+    }
+    for key, count in counts.items():
+        if count:
+            report.add("guessed" if key != "updated" else "converted", messages[key].format(n=count))
+    return [changed.get(note.path, note) for note in notes]
+
+
+def key_line_of(path: Path, key: str) -> int | None:
+    from notes_site.frontmatter import key_line
+
+    note = read_note(path)
+    return key_line(split_front_matter(note.text).meta_text, key, first_line=2) if note else None
 
 
 ROOT_LINK = re.compile(r"""(\]\(\s*<?|\bsrc=["']|\bhref=["'])(/[^)\s"'<>]*)""")

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from notes_site.config import CONFIG_FILE, LANGUAGES, PERMALINK_TOKENS
+from notes_site.config import CONFIG_FILE, LANGUAGES, PERMALINK_TOKENS, canonical_zone
 from notes_site.content.notes import without_date_prefix
 from notes_site.errors import UsageError
 from notes_site.frontmatter import key_line
@@ -58,18 +58,21 @@ def import_hexo(source: Path, target: Path) -> ImportReport:
     settings, hexo_config = hexo_settings(root, report)
     target.mkdir(parents=True, exist_ok=True)
     content = target / "content"
-    report.notes, report.files = copy_tree(posts, content)
+    origins: dict[Path, Path] = {}
+    report.notes, report.files = copy_tree(posts, content, origins=origins)
     report.add("converted", f"{report.notes} posts and {report.files} other files copied into {content}", posts)
     drafts = root / "source" / "_drafts" if root else None
     if drafts and drafts.is_dir():
-        copy_drafts(drafts, content, report)
+        copy_drafts(drafts, content, report, origins)
     if root:
         copy_site_files(root / "source", content, report, hexo_skips, HEXO_PAGE_SUFFIXES)
         relative_links(content, str(hexo_config.get("root") or "/"), report)
     (target / CONFIG_FILE).write_text(settings, encoding="utf-8")
     keep_hexo_tags(content, report)
     unknown: list[tuple[Path, str]] = []
-    keep_old_addresses(target, hexo_address(hexo_config, unknown), report, "capitals, spaces, front-matter tokens")
+    keep_old_addresses(
+        target, hexo_address(hexo_config, unknown), report, "capitals, spaces, front-matter tokens", origins
+    )
     for path, token in unknown:
         report.add(
             "not converted",
@@ -214,7 +217,7 @@ def hexo_settings(root: Path | None, report: ImportReport) -> tuple[str, dict[st
         report.add("not converted", f"`language: {language}`: notes-site speaks en and zh-CN", config_path)
     zone = str(data.get("timezone") or "")
     if zone:
-        setting("timezone", zone)
+        setting("timezone", canonical_zone(zone) or zone)  # an unknown zone stops the import, naming the line
         report.add("converted", f"`timezone: {zone}`", config_path, line_of("timezone"))
     else:
         report.add("guessed", "no `timezone`: dates without one are read as UTC, as Hexo did on a UTC machine")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
-from notes_site.config import CONFIG_FILE, LANGUAGES
+from notes_site.config import CONFIG_FILE, LANGUAGES, canonical_zone
 from notes_site.errors import UsageError
 from notes_site.frontmatter import key_line
 from notes_site.migrate import (
@@ -54,15 +55,24 @@ def import_hugo(source: Path, target: Path) -> ImportReport:
         )
     check_target(target)
     report = ImportReport(target)
-    settings = hugo_settings(config_path, source / "content", report)
+    config = load_hugo_config(config_path)
+    languages = hugo_languages(source, config, report)
+    settings = hugo_settings(config_path, languages[0].content, report)
     target.mkdir(parents=True, exist_ok=True)
-    report.notes, report.files = copy_tree(source / "content", target / "content", skip=("_index.md",))
-    report.add("converted", f"{report.notes} notes and {report.files} other files copied", source / "content")
-    copy_static_files(source, load_hugo_config(config_path), target / "content", report)
+    origins: dict[Path, Path] = {}
+    for language in languages:
+        notes, files = copy_tree(
+            language.content, target / "content" / language.prefix, skip=("_index.md",), origins=origins
+        )
+        report.notes, report.files = report.notes + notes, report.files + files
+        where = f" into content/{language.prefix}" if len(languages) > 1 else ""
+        report.add("converted", f"{notes} notes and {files} other files copied{where}", language.content)
+    copy_static_files(source, config, target / "content", report)
     for section_page in sorted((source / "content").rglob("_index.md")):
         report.add("not converted", "a section page (_index.md); notes-site makes its own listings", section_page)
     (target / CONFIG_FILE).write_text(settings, encoding="utf-8")
-    keep_old_addresses(target, hugo_address(load_hugo_config(config_path)), report, "titles in URLs, other sections")
+    prefixes = tuple(language.prefix for language in languages if language.prefix)
+    keep_old_addresses(target, hugo_address(config, prefixes), report, "titles in URLs, other sections", origins)
     return report
 
 
@@ -95,7 +105,53 @@ def is_note(path: Path) -> bool:
     return path.suffix.lower() in (".md", ".markdown") and path.is_file()
 
 
-def hugo_address(config: dict[str, Any]) -> Callable[[ImportedNote], str | None]:
+@dataclass(frozen=True)
+class HugoLanguage:
+    """One language's content folder, and where Hugo publishes it."""
+
+    code: str
+    content: Path
+    prefix: str  # "" (the default language, at the site's root) or "zh/"
+
+
+def hugo_languages(source: Path, config: dict[str, Any], report: ImportReport) -> list[HugoLanguage]:
+    """The content folders to import, the default language's first.
+
+    A multilingual site keeps each language in its own `contentDir` (content/en, content/zh);
+    Hugo publishes the default language at the root (unless defaultContentLanguageInSubdir)
+    and the others under /<lang>/, and so does the import. A site with one content/ is one
+    language at the root.
+    """
+    data = {str(k).lower(): v for k, v in config.items()}
+    default = str(data.get("defaultcontentlanguage") or "en").lower()
+    in_subdir = data.get("defaultcontentlanguageinsubdir") is True
+    found = []
+    for code, settings in (data.get("languages") or {}).items():
+        settings = {str(k).lower(): v for k, v in settings.items()} if isinstance(settings, dict) else {}
+        folder = settings.get("contentdir")
+        if not isinstance(folder, str) or settings.get("disabled") is True:
+            continue
+        content = source / folder
+        if not content.is_dir() or not content.resolve().is_relative_to(source.resolve()):
+            report.add("not converted", f"the content folder {folder} of language `{code}` is not in the site", source)
+            continue
+        lang = str(code).lower()
+        prefix = "" if lang == default and not in_subdir else lang + "/"
+        found.append(HugoLanguage(lang, content, prefix))
+    if not found:
+        return [HugoLanguage(default, source / "content", "")]
+    found.sort(key=lambda language: (language.prefix != "", language.code))
+    for language in found:
+        where = f"/{language.prefix}" if language.prefix else "the site's root"
+        report.add("converted", f"language `{language.code}`: its pages stay at {where}, as Hugo put them", source)
+    kept = []
+    for language in found:  # a content folder inside another's is copied with it
+        if not any(language.content.resolve().is_relative_to(other.content.resolve()) for other in kept):
+            kept.append(language)
+    return kept
+
+
+def hugo_address(config: dict[str, Any], prefixes: tuple[str, ...] = ()) -> Callable[[ImportedNote], str | None]:
     """Hugo's URL for a page: its section's permalink pattern, or its path under content/.
 
     `:title` and a `:slug` without a `slug:` are the title made into a path Hugo's way
@@ -114,14 +170,16 @@ def hugo_address(config: dict[str, Any]) -> Callable[[ImportedNote], str | None]
         note, meta = imported.note, imported.meta
         if note.posted is None or isinstance(meta.get("url"), str):
             return None  # a page's own `url` is read by notes-site as Hugo read it
-        parts = imported.source.split("/")
+        source = imported.source
+        prefix = next((prefix for prefix in prefixes if source.startswith(prefix)), "")
+        parts = source[len(prefix) :].split("/")  # a language's pages, placed as in its own content folder
         folder = parts[:-2] if parts[-1].lower() == "index.md" and len(parts) > 1 else parts[:-1]
         name = parts[-2] if parts[-1].lower() == "index.md" and len(parts) > 1 else parts[-1].rsplit(".", 1)[0]
         section = folder[0] if folder else ""
         slug = str(meta["slug"]) if isinstance(meta.get("slug"), (str, int)) else ""
         pattern = permalinks.get(section) if section else None
         if not isinstance(pattern, str):
-            return "/".join(urlize(part) for part in [*folder, slug or name]) + "/"
+            return prefix + "/".join(urlize(part) for part in [*folder, slug or name]) + "/"
         posted = note.posted  # Hugo dates a URL in the date's own zone, as notes-site does
         values = {
             "year": f"{posted.year:04d}",
@@ -149,7 +207,7 @@ def hugo_address(config: dict[str, Any]) -> Callable[[ImportedNote], str | None]
             return match.group(0)
 
         url = re.sub(r":([a-z]+)", value, pattern)
-        return None if missing else url
+        return None if missing else prefix + url.lstrip("/")
 
     return address
 
@@ -179,12 +237,17 @@ def load_hugo_config(path: Path) -> dict[str, Any]:
     for file in sorted(path.iterdir()):
         if file.suffix not in (".toml", ".yaml", ".yml") or not file.is_file():
             continue
-        key = file.name.split(".", 1)[0]
+        key, *language = file.name.split(".")[:-1]
         values = read_settings(file)
         if key in ("hugo", "config"):
             data.update(values)
+        elif language:  # menus.en.toml: the `menus` of the language `en`
+            languages = data.setdefault("languages", {})
+            languages.setdefault(language[0], {})[key] = values
         else:
             existing = data.get(key)
+            if key == "languages" and isinstance(existing, dict):  # merge language by language
+                values = {code: {**existing.get(code, {}), **value} for code, value in values.items()}
             data[key] = {**existing, **values} if isinstance(existing, dict) else values
     return data
 
@@ -218,7 +281,7 @@ def hugo_settings(config_path: Path, content: Path, report: ImportReport) -> str
     else:
         report.add("not converted", f"language `{language}`: notes-site speaks en and zh-CN", config_path)
     if data.get("timezone"):
-        setting("timezone", str(data["timezone"]))
+        setting("timezone", canonical_zone(str(data["timezone"])) or str(data["timezone"]))
         report.add("converted", f"`timeZone: {data['timezone']}`", settings_file, line_of("timeZone"))
     base = str(data.get("baseurl") or "")
     if base.startswith(("http://", "https://")) and "example.com" not in base and "example.org" not in base:
@@ -232,7 +295,7 @@ def hugo_settings(config_path: Path, content: Path, report: ImportReport) -> str
         report.add("converted", f"page size {pager}", config_path)
     setting("permalink", hugo_permalink(data.get("permalinks") or {}, content, config_path, report))
     setting("unicode_slugs", True, "Hugo keeps Chinese file names in URLs")
-    menu = hugo_menu(data.get("menus") or data.get("menu") or {})
+    menu = hugo_menu(hugo_menus(data), content, report)
     if menu:
         lines.append(
             yaml.safe_dump({"menu": menu}, allow_unicode=True, default_flow_style=False, sort_keys=False).rstrip()
@@ -277,9 +340,43 @@ def hugo_permalink(permalinks: dict[str, Any], content: Path, config_path: Path,
     return converted
 
 
-def hugo_menu(menus: dict[str, Any]) -> dict[str, str]:
+def hugo_menus(data: dict[str, Any]) -> dict[str, Any]:
+    """The site's menus, else the default language's (`[languages.en.menus]`, menus.en.toml)."""
+    menus = data.get("menus") or data.get("menu")
+    if isinstance(menus, dict) and menus:
+        return menus
+    default = str(data.get("defaultcontentlanguage") or "en").lower()
+    languages = {str(k).lower(): v for k, v in (data.get("languages") or {}).items() if isinstance(v, dict)}
+    language = {str(k).lower(): v for k, v in languages.get(default, {}).items()}
+    menus = language.get("menus") or language.get("menu")
+    return menus if isinstance(menus, dict) else {}
+
+
+# Hugo's list pages that notes-site makes under its own name: what a menu entry to them becomes.
+LISTINGS = {"archive": "archives/", "archives": "archives/", "categories": "categories/", "tags": "tags/"}
+
+
+def hugo_menu(menus: dict[str, Any], content: Path, report: ImportReport) -> dict[str, str]:
+    """The main menu by weight; entries to Hugo's listings lead to notes-site's own.
+
+    A section's listing (`/posts`) becomes the home page, notes-site's list of every note,
+    and `/archive(s)` its archives: otherwise every page would carry dead menu links.
+    """
     entries = menus.get("main") if isinstance(menus, dict) else None
     if not isinstance(entries, list):
         return {}
+    sections = {folder.name.lower() for folder in content.iterdir() if folder.is_dir()} if content.is_dir() else set()
     ordered = sorted((e for e in entries if isinstance(e, dict)), key=lambda e: e.get("weight", 0))
-    return {str(e.get("name", e.get("url", ""))): str(e.get("url") or e.get("pageRef") or "/") for e in ordered}
+    menu = {}
+    for entry in ordered:
+        title = str(entry.get("name", entry.get("url", "")))
+        url = str(entry.get("url") or entry.get("pageRef") or "/")
+        path = url.split("#", 1)[0].split("?", 1)[0].strip("/").lower()
+        if "://" not in url and (path in LISTINGS or path in sections):
+            menu[title] = LISTINGS.get(path, "/")
+            what = "Hugo's listing of a section" if path in sections else "a Hugo listing"
+            shown = "the home page (every note)" if path in sections else f"notes-site's /{LISTINGS[path]}"
+            report.add("converted", f"the menu entry `{title}` ({url}, {what}) leads to {shown}")
+        else:
+            menu[title] = url
+    return menu
