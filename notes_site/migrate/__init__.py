@@ -345,7 +345,7 @@ def keep_old_addresses(
         if old.strip("/") != item.path.strip("/"):
             set_front_matter(file, "permalink", "/" + old.lstrip("/"))
             pinned.append(f"/{old.lstrip('/')}")
-    report_menu_without_pages(config, site, report)
+    report_menu_without_pages(config, site, report, {old.lstrip("/") for old in pinned})
     if pinned:
         examples = ", ".join(pinned[:3]) + (" …" if len(pinned) > 3 else "")
         report.add(
@@ -404,10 +404,10 @@ def relative_links(content: Path, site_prefix: str, report: ImportReport) -> Non
 SITE_PAGES = ("", "archives/", "categories/", "tags/", "papers/", "papers/by-year/", "papers/by-venue/", "graph/")
 
 
-def report_menu_without_pages(config: Any, site: Any, report: ImportReport) -> None:
+def report_menu_without_pages(config: Any, site: Any, report: ImportReport, pinned: set[str] = frozenset()) -> None:
     """A menu entry of the old site that leads to a page the new one does not make (Hugo's section
     listings, a page left out) would be a dead link in every page's sidebar: say so."""
-    pages = set(SITE_PAGES) | {"search/"} | {item.path for item in [*site.notes, *site.pages]}
+    pages = set(SITE_PAGES) | {"search/"} | {item.path for item in [*site.notes, *site.pages]} | pinned
     pages |= {term.path for term in (*site.categories.values(), *site.tags.values())}
     for entry in config.menu:
         if re.match(r"^[a-z]+:", entry.url):

@@ -257,7 +257,7 @@ def plain_liquid_urls(copy: Path) -> None:
 
 
 # Pages that list what Jekyll knows (the home page, archives, tag pages): notes-site makes its own.
-JEKYLL_LISTING = re.compile(r"(?:site\.(?:posts|tags|categories|related_posts)|paginator\.)")
+JEKYLL_LISTING = re.compile(r"\b(?:site\.(?:posts|tags|categories|related_posts)|paginator\.)")
 
 
 def jekyll_page_rule(relative: Path, meta: dict[str, Any], text: str) -> tuple[str, str] | None:
