@@ -248,7 +248,7 @@ def test_the_about_page_is_imported_at_its_address_and_its_menu_entry_works(impo
     assert "the menu entry `about`" not in imported.output
     about = imported.page("about")
     assert "I read papers and write down what I learned." in about
-    assert '<a href="../about/" aria-current="page">about</a>' in about  # the menu's About entry is this page
+    assert '<a href="../about/" aria-current="page">关于</a>' in about  # the menu's about entry (zh-CN), this page
     for listing in ("", "archives"):  # a page, not a post: the listings do not show it
         assert "about/" not in imported.page(listing).split('<main id="content"', 1)[1]
     assert f"converted: {BLOG / 'source/_posts'}: 9 posts and 2 other files" in imported.output
