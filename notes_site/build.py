@@ -470,11 +470,14 @@ def copy_signature(path: Path) -> str:
 
 
 def notes_on_generated_pages(pages: list[Page]) -> tuple[set[Path], list[Problem]]:
-    """Notes whose permalink lands on a page the site generates (/archives/, /tags/…)."""
-    generated = {output_file(page.path): page.info.kind for page in pages if page.info.kind not in ("note", "redirect")}
+    """Notes and standalone pages whose permalink lands on a page the site generates (/archives/, /tags/…)."""
+    written = ("note", "page")  # from a file of content/
+    generated = {
+        output_file(page.path): page.info.kind for page in pages if page.info.kind not in (*written, "redirect")
+    }
     clashing, problems = set(), []
     for page in pages:
-        kind = generated.get(output_file(page.path)) if page.info.kind == "note" else None
+        kind = generated.get(output_file(page.path)) if page.info.kind in written else None
         if kind is not None:
             clashing.add(page.source)
             problems.append(

@@ -159,7 +159,7 @@ def print_failure(exc: Exception, verbose: bool, nothing_written: bool = False) 
 @click.option(
     "--kind",
     default=None,
-    help="The scaffold: scaffolds/KIND.md of the site, else of the theme (note, paper).  "
+    help="The scaffold: scaffolds/KIND.md of the site, else of the theme (note, paper, page).  "
     "[default: paper with --arxiv/--doi/--url/--bib, else note]",
 )
 @click.option("--category", default=None, help="The note's category.")

@@ -67,7 +67,9 @@ def create_note(
     arxiv = check_arxiv_id(request.arxiv) if request.arxiv is not None else None
     scaffold = find_scaffold(config, request.kind)
     slug = make_slug(strip_md(request.slug or "") or title, config.unicode_slugs)
-    target = note_folder(config, request.folder) / f"{slug}.md"
+    # A standalone page is not a note: new_note_dir (where the notes go) does not apply to it.
+    folder = "" if request.folder is None and request.kind == "page" else request.folder
+    target = note_folder(config, folder) / f"{slug}.md"
     if target.exists():
         raise existing_note_error(target, slug)
     category = (request.category or "").strip() or None

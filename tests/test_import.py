@@ -109,7 +109,7 @@ def test_import_carries_settings_over_and_reports_what_it_did_guessed_and_left(h
     assert "guessed: URL dates (:year/:month/:day) in UTC" in output
     assert f"not converted: {hexo / '_config.yml'}:11: `search`: no notes-site equivalent" in output
     assert "not converted: `new_post_name: :year-:month-:day-:title.md`" in output
-    assert f"not converted: {hexo / 'source/about/index.md'}" in output
+    assert f"converted: {hexo / 'source'}: 1 standalone page (about/index.md) copied with `layout: page`" in output
     assert "cd " in output and "notes-site build" in output.splitlines()[-1]
 
 

@@ -243,10 +243,14 @@ def test_the_draft_is_left_out_unless_drafts_are_built(imported, tmp_path):
     assert [title_of(page) for page in pages] == ["An idea for later"]
 
 
-def test_the_report_names_the_about_page_as_not_converted(imported):
-    about = BLOG / "source/about/index.md"
-    assert f"not converted: {about}: a page outside the posts" in imported.output
-    assert "the menu entry `about` leads to /about/, a page the new site does not have" in imported.output
+def test_the_about_page_is_imported_at_its_address_and_its_menu_entry_works(imported):
+    assert "1 standalone page (about/index.md) copied with `layout: page`" in imported.output
+    assert "the menu entry `about`" not in imported.output
+    about = imported.page("about")
+    assert "I read papers and write down what I learned." in about
+    assert '<a href="../about/" aria-current="page">关于</a>' in about  # the menu's about entry (zh-CN), this page
+    for listing in ("", "archives"):  # a page, not a post: the listings do not show it
+        assert "about/" not in imported.page(listing).split('<main id="content"', 1)[1]
     assert f"converted: {BLOG / 'source/_posts'}: 9 posts and 2 other files" in imported.output
 
 

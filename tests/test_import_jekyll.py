@@ -51,7 +51,8 @@ def expected_urls() -> list[str]:
 def test_the_import_reports_and_names_the_build_command(imported):
     assert imported.exit_code == 0, imported.output
     assert "cd " in imported.output and "notes-site build" in imported.output
-    assert re.search(r"not converted: .*about\.md: a page", imported.output)
+    assert re.search(r"converted: .*: 1 standalone page \(about\.md\) copied with `layout: page`", imported.output)
+    assert re.search(r"converted: .*index\.md: the home page: notes-site makes its own", imported.output)
     assert "`excerpt_separator` as excerpt.separator" in imported.output
     assert imported.source_unchanged
 

@@ -180,7 +180,7 @@ def test_an_unknown_kind_lists_the_kinds_of_the_site_and_the_theme(site):
     site.write("scaffolds/review.md", "---\ntitle: {{ title | yaml }}\n---\n")
     result = run("new", "CLIP", "--site", site.root, "--kind", "papr")
     assert result.exit_code == 2
-    assert "Available kinds: note, paper, review." in result.output
+    assert "Available kinds: note, page, paper, review." in result.output
     assert "Did you mean `paper`?" in result.output
     assert not (site.root / "content/clip.md").exists()
 
@@ -292,9 +292,9 @@ def test_init_refuses_an_existing_site(tmp_path):
 
 def test_init_accepts_an_empty_folder_or_a_fresh_clone(tmp_path):
     (tmp_path / "empty").mkdir()
-    assert len(init_site(tmp_path / "empty")) == 4
+    assert len(init_site(tmp_path / "empty")) == 5  # settings, welcome note, scaffolds note, page, paper
     (tmp_path / "clone/.git").mkdir(parents=True)
-    assert len(init_site(tmp_path / "clone")) == 4
+    assert len(init_site(tmp_path / "clone")) == 5
 
 
 def test_the_new_site_builds_without_warnings_and_shows_off_the_features(tmp_path):

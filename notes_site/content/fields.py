@@ -72,6 +72,7 @@ KNOWN_KEYS = {
     "permalink",
     "url",
     "excerpt_separator",
+    "layout",
 }
 
 
@@ -203,6 +204,20 @@ class FieldReader:
             )
             return ""
         return address
+
+    def standalone(self) -> bool:
+        """`layout: page` (Hexo's and Jekyll's spelling) makes a standalone page; other layouts are a note's.
+
+        Other values (`post`, `default`, a theme's own layout) name layouts of the generator the
+        file came from, so they are accepted without a word.
+        """
+        value = self.meta.get("layout")
+        if value is None or isinstance(value, str):
+            return (value or "").strip().lower() == "page"
+        self.warn(
+            "layout", f"`layout` must be text, not {describe(value)}; the file is read as a note.", "Write layout: page"
+        )
+        return False
 
     def flag(self, key: str) -> bool:
         value = self.meta.get(key, False)

@@ -98,6 +98,7 @@ class Note:
     aliases: tuple[str, ...] = ()  # other names of the note, for wikilinks (Obsidian's `aliases`)
     permalink: str = ""  # the note's own address (`permalink:`, Hugo's `url:`), instead of the site's pattern
     redirects: tuple[Redirect, ...] = ()
+    standalone: bool = False  # `layout: page`: a page of its own, not one of the notes
 
     @property
     def category(self) -> Category | None:
@@ -166,6 +167,7 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
     categories = fields.categories()
     tags = fields.tags()
     draft = fields.flag("draft")
+    standalone = fields.standalone()
     description = fields.text("description") or ""
     summary = fields.text("summary") or ""  # Hugo's hand-written summary, in Markdown
     aliases, redirects = fields.aliases_and_redirects()
@@ -226,6 +228,7 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         aliases=aliases,
         redirects=redirects,
         permalink=permalink,
+        standalone=standalone,
     )
     return ParsedNote(note, tuple(fields.problems))
 
@@ -344,8 +347,11 @@ def parse_file(file: NoteFile, settings: ParseSettings, pipeline: MarkdownPipeli
 
 def fill_missing_dates(notes: list[Note], site_root: Path, problems: list[Problem]) -> list[Note]:
     """A missing `date` is the day the file was first committed (else its file time), with a
-    warning; a missing `updated` its last commit (or file time)."""
-    missing = [note for note in notes if note.posted is None or note.edited is None]
+    warning; a missing `updated` its last commit (or file time).
+
+    A standalone page keeps the dates it states and no others: it has no place in time.
+    """
+    missing = [note for note in notes if (note.posted is None or note.edited is None) and not note.standalone]
     if not missing:
         return notes
     times = file_times(site_root, [note.path for note in missing])

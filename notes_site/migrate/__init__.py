@@ -163,32 +163,64 @@ def yaml_setting(key: str, value: Any, comment: str = "") -> str:
     return dumped.rstrip() + (f"  # {comment}" if comment else "")
 
 
+# How an importer judges a Markdown file outside the posts: None imports it as a standalone page;
+# otherwise (report kind, why) it is left out, e.g. Hexo's `type: tags` page.
+PageRule = Callable[[Path, dict[str, Any], str], tuple[str, str] | None]
+NOT_A_PAGE = ("not converted", "a page outside the posts; copy it into content/ if you want it")
+
+
 def copy_site_files(
-    source: Path, content: Path, report: ImportReport, skipped: Callable[[Path], bool], page_suffixes: tuple[str, ...]
-) -> None:
+    source: Path,
+    content: Path,
+    report: ImportReport,
+    skipped: Callable[[Path], bool],
+    page_suffixes: tuple[str, ...],
+    page_rule: PageRule | None = None,
+) -> list[Path]:
     """The old site's images and other files outside its posts, at the same paths under content/
-    (so `/images/fig.png` stays where it was); its pages are reported, not copied.
+    (so `/images/fig.png` stays where it was), and its Markdown pages as standalone pages
+    (`layout: page`) where `page_rule` accepts them; other pages are reported. The copied pages.
 
     `skipped` says which paths (relative to `source`) are the generator's own or the posts.
     """
     copied = 0
+    pages: list[Path] = []
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source)
         if not path.is_file() or skipped(relative):
             continue
-        if path.suffix.lower() in page_suffixes:
-            report.add("not converted", "a page outside the posts; copy it into content/ if you want it", path)
-            continue
+        page = path.suffix.lower() in page_suffixes
+        if page:
+            markdown = page_rule is not None and path.suffix.lower() in (".md", ".markdown")
+            text = (read_note(path) or NoteText("", False, False)).text if markdown else ""
+            verdict = page_rule(relative, note_meta(path) or {}, text) if page_rule and markdown else NOT_A_PAGE
+            if verdict is not None:
+                report.add(*verdict, path)
+                continue
         destination = content / relative
         if destination.exists():
             report.add("not converted", f"a file with the same path as a post's file: {destination}", path)
             continue
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, destination)
-        copied += 1
+        if page:
+            set_front_matter(destination, "layout", "page")
+            pages.append(destination)
+        else:
+            copied += 1
     if copied:
         report.files += copied
         report.add("converted", f"{copied} images and other files copied to the same paths", source)
+    if pages:
+        names = [page.relative_to(content).as_posix() for page in pages]
+        report.add("converted", f"{pages_copied(names)} copied with `layout: page`", source)
+    return pages
+
+
+def pages_copied(names: list[str]) -> str:
+    """ "2 standalone pages (about/index.md, links/index.md)", for the report."""
+    listed = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
+    return f"{len(names)} standalone page{'s' if len(names) != 1 else ''} ({listed})"
 
 
 def copy_tree(
@@ -342,7 +374,7 @@ def keep_old_addresses(
     notes = fill_missing_dates(notes, site_root, [])
     site, _problems = assemble_site(config, notes, tree.assets)
     pinned = []
-    for item in site.notes:
+    for item in [*site.notes, *site.pages]:
         file = item.note.path
         meta = note_meta(file)
         if meta is None:
@@ -354,7 +386,7 @@ def keep_old_addresses(
         if old.strip("/") != item.path.strip("/"):
             set_front_matter(file, "permalink", "/" + old.lstrip("/"))
             pinned.append(f"/{old.lstrip('/')}")
-    report_menu_without_pages(config, site, report)
+    report_menu_without_pages(config, site, report, {old.lstrip("/") for old in pinned})
     if pinned:
         examples = ", ".join(pinned[:3]) + (" …" if len(pinned) > 3 else "")
         report.add(
@@ -477,10 +509,10 @@ def relative_links(content: Path, site_prefix: str, report: ImportReport) -> Non
 SITE_PAGES = ("", "archives/", "categories/", "tags/", "papers/", "papers/by-year/", "papers/by-venue/", "graph/")
 
 
-def report_menu_without_pages(config: Any, site: Any, report: ImportReport) -> None:
+def report_menu_without_pages(config: Any, site: Any, report: ImportReport, pinned: set[str] = frozenset()) -> None:
     """A menu entry of the old site that leads to a page the new one does not make (Hugo's section
-    listings, Hexo's about page) would be a dead link in every page's sidebar: say so."""
-    pages = set(SITE_PAGES) | {"search/"} | {item.path for item in site.notes}
+    listings, a page left out) would be a dead link in every page's sidebar: say so."""
+    pages = set(SITE_PAGES) | {"search/"} | {item.path for item in [*site.notes, *site.pages]} | pinned
     pages |= {term.path for term in (*site.categories.values(), *site.tags.values())}
     for entry in config.menu:
         if re.match(r"^[a-z]+:", entry.url):

@@ -65,7 +65,7 @@ def import_hexo(source: Path, target: Path) -> ImportReport:
     if drafts and drafts.is_dir():
         copy_drafts(drafts, content, report, origins)
     if root:
-        copy_site_files(root / "source", content, report, hexo_skips, HEXO_PAGE_SUFFIXES)
+        copy_site_files(root / "source", content, report, hexo_skips, HEXO_PAGE_SUFFIXES, hexo_page_rule)
         relative_links(content, str(hexo_config.get("root") or "/"), report)
     (target / CONFIG_FILE).write_text(settings, encoding="utf-8")
     keep_hexo_tags(content, report)
@@ -86,6 +86,32 @@ def import_hexo(source: Path, target: Path) -> ImportReport:
 def hexo_skips(relative: Path) -> bool:
     """The posts, the drafts, and Hexo's hidden and `_` folders of source/."""
     return relative.parts[0].startswith((".", "_"))
+
+
+# NexT's generated pages: `hexo new page tags` plus `type: tags` shows the tag cloud, and so on.
+HEXO_GENERATED = {"tags": "/tags/", "categories": "/categories/", "archives": "/archives/", "schedule": ""}
+
+
+def hexo_page_rule(relative: Path, meta: dict[str, Any], text: str) -> tuple[str, str] | None:
+    """A page of source/ becomes a standalone page, unless it stands for a page notes-site makes itself."""
+    kind = str(meta.get("type") or "").strip().lower()
+    if kind in HEXO_GENERATED:
+        made = HEXO_GENERATED[kind]
+        if not made:
+            return ("not converted", f"NexT's `type: {kind}` page (a calendar) has no notes-site equivalent")
+        return ("converted", f"NexT's `type: {kind}` page: notes-site makes {made} itself, so the menu entry works")
+    if relative.as_posix().lower() in ("404.md", "404/index.md", "404.markdown", "404/index.markdown"):
+        return ("converted", "the 404 page: notes-site makes its own 404.html")
+    return None
+
+
+def hexo_page_address(source: str) -> str:
+    """Hexo's address of a page of source/: `about/index.md` → about/, `links.md` → links.html."""
+    stem = source.rsplit(".", 1)[0]
+    folder, _slash, name = stem.rpartition("/")
+    if name == "index":
+        return folder + "/" if folder else ""
+    return stem + ".html"
 
 
 def keep_hexo_tags(content: Path, report: ImportReport) -> None:
@@ -121,6 +147,8 @@ def hexo_address(config: dict[str, Any], unknown: list[tuple[Path, str]]) -> Cal
 
     def address(imported: ImportedNote) -> str | None:
         note, meta = imported.note, imported.meta
+        if note.standalone:
+            return None if isinstance(meta.get("permalink"), str) else hexo_page_address(imported.source)
         if note.posted is None or imported.source.startswith("_drafts/"):
             return None
         if isinstance(meta.get("permalink"), str):

@@ -22,8 +22,11 @@ from notes_site.migrate import (
     copy_site_files,
     copy_tree,
     keep_old_addresses,
+    note_meta,
+    pages_copied,
     read_settings,
     relative_links,
+    set_front_matter,
     translate_permalink,
     yaml_setting,
 )
@@ -70,6 +73,7 @@ def import_hugo(source: Path, target: Path) -> ImportReport:
     copy_static_files(source, config, target / "content", report)
     for section_page in sorted((source / "content").rglob("_index.md")):
         report.add("not converted", "a section page (_index.md); notes-site makes its own listings", section_page)
+    mark_hugo_pages(target / "content", content_roots(source, target, load_hugo_config(config_path)), report)
     (target / CONFIG_FILE).write_text(settings, encoding="utf-8")
     prefixes = tuple(language.prefix for language in languages if language.prefix)
     keep_old_addresses(target, hugo_address(config, prefixes), report, "titles in URLs, other sections", origins)
@@ -168,7 +172,7 @@ def hugo_address(config: dict[str, Any], prefixes: tuple[str, ...] = ()) -> Call
 
     def address(imported: ImportedNote) -> str | None:
         note, meta = imported.note, imported.meta
-        if note.posted is None or isinstance(meta.get("url"), str):
+        if (note.posted is None and not note.standalone) or isinstance(meta.get("url"), str):
             return None  # a page's own `url` is read by notes-site as Hugo read it
         source = imported.source
         prefix = next((prefix for prefix in prefixes if source.startswith(prefix)), "")
@@ -180,6 +184,8 @@ def hugo_address(config: dict[str, Any], prefixes: tuple[str, ...] = ()) -> Call
         pattern = permalinks.get(section) if section else None
         if not isinstance(pattern, str):
             return prefix + "/".join(urlize(part) for part in [*folder, slug or name]) + "/"
+        if note.posted is None:
+            return None
         posted = note.posted  # Hugo dates a URL in the date's own zone, as notes-site does
         values = {
             "year": f"{posted.year:04d}",
@@ -210,6 +216,59 @@ def hugo_address(config: dict[str, Any], prefixes: tuple[str, ...] = ()) -> Call
         return None if missing else prefix + url.lstrip("/")
 
     return address
+
+
+# Pages of a Hugo theme's own (PaperMod's archives.md, search.md): notes-site makes these itself.
+HUGO_GENERATED = {
+    "archives": "/archives/",
+    "archive": "/archives/",
+    "search": "/search/",
+    "tags": "/tags/",
+    "categories": "/categories/",
+}
+
+
+def content_roots(source: Path, target: Path, config: dict[str, Any]) -> list[Path]:
+    """The copied content/, and each language's own content folder (`languages.en.contentDir`) inside it."""
+    roots = [target / "content"]
+    languages = {str(k).lower(): v for k, v in config.items()}.get("languages")
+    for language in (languages or {}).values() if isinstance(languages, dict) else ():
+        folder = (
+            {str(k).lower(): v for k, v in language.items()}.get("contentdir") if isinstance(language, dict) else None
+        )
+        if isinstance(folder, str) and (source / folder).resolve().is_relative_to((source / "content").resolve()):
+            root = target / "content" / (source / folder).resolve().relative_to((source / "content").resolve())
+            if root.is_dir() and root not in roots:
+                roots.append(root)
+    return roots
+
+
+def mark_hugo_pages(content: Path, roots: list[Path], report: ImportReport) -> None:
+    """Pages outside every section (content/about.md, the bundle content/about/index.md) become standalone
+    pages (`layout: page`): Hugo's themes list the main section's pages, and link to these from the menu."""
+    pages = []
+    for root in roots:
+        entries = sorted(root.iterdir())
+        candidates = [p for p in entries if p.is_file() and p.suffix.lower() in (".md", ".markdown")]
+        candidates += [p / "index.md" for p in entries if p.is_dir() and (p / "index.md").is_file()]
+        for page in candidates:
+            if page.name.lower() == "_index.md":
+                continue
+            meta = note_meta(page) or {}
+            kind = str(meta.get("layout") or meta.get("type") or "").strip().lower()
+            if kind in HUGO_GENERATED:
+                page.unlink()
+                report.notes -= 1
+                report.add(
+                    "converted",
+                    f"a page of the theme's own (`{kind}`): notes-site makes {HUGO_GENERATED[kind]} itself",
+                    page,
+                )
+                continue
+            set_front_matter(page, "layout", "page")
+            pages.append(page.relative_to(content).as_posix())
+    if pages:
+        report.add("converted", f"{pages_copied(pages)} outside the sections, marked with `layout: page`", content)
 
 
 def hugo_sanitize(text: str) -> str:

@@ -102,8 +102,11 @@ def import_jekyll(source: Path, target: Path) -> ImportReport:
     report.add("converted", f"{report.notes} posts copied into {content}", source)
     if (source / "_drafts").is_dir():
         copy_drafts(source / "_drafts", content, report)
-    copy_site_files(source, content, report, jekyll_skips, JEKYLL_PAGE_SUFFIXES)
+    pages = copy_site_files(source, content, report, jekyll_skips, JEKYLL_PAGE_SUFFIXES, jekyll_page_rule)
+    for page in pages:
+        plain_liquid_urls(page)
     relative_links(content, str(data.get("baseurl") or ""), report)
+    settings += jekyll_menu(pages, content, data, report)
     (target / CONFIG_FILE).write_text(settings, encoding="utf-8")
     keep_old_addresses(target, jekyll_address(data), report, "capitals, punctuation, Jekyll-only tokens")
     return report
@@ -243,13 +246,64 @@ def copy_posts(source: Path, folder: Path, content: Path, report: ImportReport) 
         make_explicit(copy, categories, report)
 
 
-def make_explicit(copy: Path, folder_categories: list[str], report: ImportReport) -> None:
+def plain_liquid_urls(copy: Path) -> None:
+    """`{{ site.baseurl }}/x.png` and `{{ "/x.png" | relative_url }}` become `/x.png` (made relative later)."""
     note = read_note(copy)
     if note is None:
         return  # not UTF-8: the build names the file
     plain = URL_FILTER.sub(lambda match: match.group(1), SITE_PREFIX.sub("", note.text))
     if plain != note.text:
         write_note(copy, note, plain)
+
+
+# Pages that list what Jekyll knows (the home page, archives, tag pages): notes-site makes its own.
+JEKYLL_LISTING = re.compile(r"\b(?:site\.(?:posts|tags|categories|related_posts)|paginator\.)")
+
+
+def jekyll_page_rule(relative: Path, meta: dict[str, Any], text: str) -> tuple[str, str] | None:
+    """A Markdown page becomes a standalone page, unless it is a listing of posts or the 404 page."""
+    name = relative.as_posix().lower()
+    if name.rsplit(".", 1)[0] in ("index", "404"):
+        return ("converted", f"the {'home' if name.startswith('index') else '404'} page: notes-site makes its own")
+    if JEKYLL_LISTING.search(text) or str(meta.get("layout") or "") in ("home", "archive", "tags", "categories"):
+        return ("not converted", "a listing of posts made with Liquid: notes-site makes its own listings")
+    return None
+
+
+def jekyll_menu(pages: list[Path], content: Path, data: dict[str, Any], report: ImportReport) -> str:
+    """minima's header: the pages of `header_pages`, else every page with a title; after notes-site's own entries."""
+    titled = {}
+    for page in pages:
+        meta = note_meta(page) or {}
+        if isinstance(meta.get("title"), str) and meta["title"].strip():
+            own = meta.get("permalink")
+            source = page.relative_to(content).as_posix()
+            address = own if isinstance(own, str) else "/" + jekyll_page_address(source, data)
+            titled[source] = (meta["title"].strip(), address)
+    wanted = data.get("header_pages")
+    if isinstance(wanted, list):
+        chosen = [titled[str(name)] for name in wanted if str(name) in titled]
+    else:
+        chosen = [titled[source] for source in sorted(titled)]
+    if not chosen:
+        return ""
+    menu = {"home": "/", "categories": "/categories/", "tags": "/tags/", "archives": "/archives/"}
+    menu.update({title: address for title, address in chosen})
+    report.add("converted", f"the header's pages ({', '.join(title for title, _ in chosen)}) as menu entries")
+    return yaml.safe_dump({"menu": menu}, allow_unicode=True, default_flow_style=False, sort_keys=False)
+
+
+def jekyll_page_address(source: str, data: dict[str, Any]) -> str:
+    """Jekyll's address of a page: `about.md` → about.html, or about/ when the site's permalink ends in `/`."""
+    stem = source.rsplit(".", 1)[0]
+    folder, _slash, name = stem.rpartition("/")
+    if name == "index":
+        return folder + "/" if folder else ""
+    return stem + ("/" if site_permalink(data).endswith("/") else ".html")
+
+
+def make_explicit(copy: Path, folder_categories: list[str], report: ImportReport) -> None:
+    plain_liquid_urls(copy)
     meta = note_meta(copy)
     if meta is None:
         return
@@ -294,6 +348,9 @@ def jekyll_address(data: dict[str, Any]) -> Callable[[ImportedNote], str | None]
 
     def address(imported: ImportedNote) -> str | None:
         note, meta = imported.note, imported.meta
+        if note.standalone:
+            own = meta.get("permalink")
+            return None if isinstance(own, str) else jekyll_page_address(imported.source, data)
         name = imported.source.rsplit("/", 1)[-1]
         match = POST_NAME.match(name)
         if not match or note.posted is None:

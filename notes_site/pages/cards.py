@@ -45,8 +45,9 @@ class NoteCards:
         self.zone = self.config.tzinfo
         self.cards: dict[str, NoteCard] = {}  # by note source
         self.cards_by_root: dict[tuple[str, int], NoteView] = {}
-        self.titles = {item.path: item.note.title for item in site.notes}  # for links labelled by their title
-        self.notes_by_path = {item.path: item for item in site.notes}  # for embedded notes
+        shown = [*site.notes, *site.pages]
+        self.titles = {item.path: item.note.title for item in shown}  # for links labelled by their title
+        self.notes_by_path = {item.path: item for item in shown}  # for embedded notes (and pages)
         self.position = {
             item.note.source: index for index, item in enumerate(site.notes)
         }  # pages name their notes by position

@@ -122,7 +122,7 @@ def feed_page(
 
 def sitemap_page(cards: NoteCards, pages: list[Page]) -> Page:
     """Every HTML page but 404, with the edited date of notes as lastmod."""
-    edited = {item.path: item.note.edited for item in cards.site.notes}
+    edited = {item.path: item.note.edited for item in [*cards.site.notes, *cards.site.pages]}
     urls = [
         SitemapUrl(cards.url_of(page.path), edited.get(page.path))
         for page in pages

@@ -172,7 +172,7 @@ def redirect_pages(cards: NoteCards, taken: set[str], problems: list[Problem]) -
     A page of the site always wins over a redirect: the redirect is dropped with a warning.
     """
     pages: list[Page] = []
-    for item in cards.site.notes:
+    for item in [*cards.site.notes, *cards.site.pages]:
         for redirect in item.note.redirects:
             if output_file(redirect.path) in taken:
                 problems.append(

@@ -1,7 +1,7 @@
 """Plan every page of the site: which kind, at which path, showing what, with which signature.
 
 Pure: no I/O, nothing rendered. Each page kind lives in its own module (notes.py,
-listings.py, papers.py, machine.py); this one puts them in order, gives every page
+standalone.py, listings.py, papers.py, machine.py); this one puts them in order, gives every page
 that is not a note its head, and signs them all, so the plan is complete before the
 first page is rendered.
 """
@@ -18,6 +18,7 @@ from notes_site.pages.machine import bibtex_pages, feed_pages, search_pages
 from notes_site.pages.notes import graph_page, note_pages, redirect_pages
 from notes_site.pages.page import DATA_FILE, Dependents, FixedPage, Page
 from notes_site.pages.papers import paper_pages
+from notes_site.pages.standalone import standalone_pages
 from notes_site.pages.views import PageInfo
 from notes_site.site.model import PlacedNote, Site
 from notes_site.urls import output_file
@@ -50,6 +51,7 @@ def plan_pages(site: Site, strings: dict[str, str], search_index: SearchIndex | 
     pages: list[Page] = []
     pages += index_pages(cards, dependents)
     pages += note_pages(cards, dependents)
+    pages += standalone_pages(cards)
     for term in [*site.categories.values(), *site.tags.values()]:
         pages += term_pages(cards, dependents, term)
     pages.append(terms_page(cards, "category", "categories/"))

@@ -106,6 +106,19 @@ class NoteView:
 
 
 @dataclass(frozen=True)
+class StandaloneView:
+    """A standalone page (`layout: page`) as page.html sees it: no terms, no neighbours, dates only if written."""
+
+    title: str
+    path: str
+    content: Markup
+    description: str
+    posted: datetime | None
+    edited: datetime | None
+    extra: dict[str, Any]  # front-matter keys notes-site does not know, for themes
+
+
+@dataclass(frozen=True)
 class PageLink:
     number: int
     path: str

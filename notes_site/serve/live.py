@@ -40,6 +40,7 @@ PLACEMENT_FIELDS = (
     "aliases",
     "redirects",
     "permalink",
+    "standalone",
 )
 
 

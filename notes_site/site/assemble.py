@@ -8,6 +8,7 @@ URL clashes are found here, before anything is written.
 from __future__ import annotations
 
 import posixpath
+from datetime import UTC, datetime
 
 from notes_site.config import SiteConfig
 from notes_site.content.notes import Note
@@ -19,6 +20,9 @@ from notes_site.site.model import PlacedAsset, PlacedNote, Site, Term, sort_key
 from notes_site.site.resolve import index_file_names
 from notes_site.urls import category_path, clean_path, make_slug, note_folder, output_file, permalink_path, tag_path
 
+DATE_TOKENS = (":year", ":month", ":day", ":i_month", ":i_day", ":hour", ":minute", ":second")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # stands in for a page's missing date where no token reads it
+
 
 def assemble_site(
     config: SiteConfig, notes: list[Note], assets: tuple[AssetFile, ...], hidden_sources: tuple[str, ...] = ()
@@ -29,11 +33,49 @@ def assemble_site(
     files in their bundles or asset folders are left out with them.
     """
     problems: list[Problem] = []
-    ordered = sorted(notes, key=sort_key)
+    owners: dict[str, str] = {}  # output file -> the source that claims it
+    placed = place_notes(config, sorted((n for n in notes if not n.standalone), key=sort_key), owners, problems)
+    pages = place_pages(config, sorted((n for n in notes if n.standalone), key=lambda n: n.source), owners, problems)
     zone = config.tzinfo
+
+    categories, tags = collect_terms(config, placed)
+    placed_assets = place_assets(placed + pages, hidden_asset_filter(assets, hidden_sources))
+    link_targets = {p.note.source: p.path for p in placed + pages}
+    link_targets.update({a.source.rel: a.path for a in placed_assets})
+    file_names = index_file_names(link_targets)
+    years: dict[int, list[PlacedNote]] = {}
+    for item in placed:
+        years.setdefault(item.note.posted.astimezone(zone).year, []).append(item)
+    links = link_notes(placed, link_targets, config.related_notes, file_names, pages)
+    problems.extend(links.problems)
+    papers = [item for item in placed if item.note.paper is not None]
+    citation_keys, key_problems = assign_keys(
+        [BibSource(item.note.source, item.note.path, item.note.paper, item.note.posted) for item in papers]
+    )
+    problems.extend(key_problems)
+    site = Site(
+        config,
+        placed,
+        categories,
+        tags,
+        placed_assets,
+        link_targets,
+        sorted(years.items(), reverse=True),
+        links,
+        papers,
+        citation_keys,
+        file_names,
+        pages,
+    )
+    return site, problems
+
+
+def place_notes(
+    config: SiteConfig, ordered: list[Note], owners: dict[str, str], problems: list[Problem]
+) -> list[PlacedNote]:
+    """Each note at the URL of its `permalink:` or the site's pattern, newest first; clashes left out."""
     url_zone = config.permalink_tzinfo
     placed: list[PlacedNote] = []
-    owners: dict[str, str] = {}  # output file -> the source that claims it
     for note in ordered:
         category = tuple(make_slug(n, config.unicode_slugs) for n in note.category) if note.category else ()
         try:
@@ -54,49 +96,62 @@ def assemble_site(
                 )
             )
             continue
-        target = output_file(path)
-        if target in owners:
+        if claim(owners, path, note, problems):
+            placed.append(PlacedNote(note, path))
+    return placed
+
+
+def place_pages(
+    config: SiteConfig, pages: list[Note], owners: dict[str, str], problems: list[Problem]
+) -> list[PlacedNote]:
+    """Each standalone page at its `permalink:`, else at /<slug>/ (`content/about/index.md` → /about/).
+
+    Placed after the notes: a page never takes a note's URL away from it.
+    """
+    placed: list[PlacedNote] = []
+    for page in pages:
+        pattern = page.permalink or ":slug/"
+        dated = any(token in pattern for token in DATE_TOKENS)
+        try:
+            if dated and page.posted is None:
+                raise ValueError(f"its permalink `{pattern}` needs a date and the page has no `date`")
+            path = permalink_path(
+                pattern,
+                slug=page.slug,
+                source_rel=page.source,
+                posted=(page.posted or EPOCH).astimezone(config.permalink_tzinfo),
+                category_slugs=tuple(make_slug(n, config.unicode_slugs) for n in page.category or ()),
+                unicode_slugs=config.unicode_slugs,
+            )
+        except (ValueError, OverflowError) as exc:
             problems.append(
                 error(
-                    f"two notes would be written to the same URL /{path}: {owners[target]} and {note.source}; "
-                    f"{note.source} was left out.",
-                    note.path,
-                    hint="Give one of them a different `slug:` in its front matter.",
+                    f"the page cannot be placed in the site ({exc}), so it is left out.",
+                    page.path,
+                    hint="Check its `slug` and `permalink`.",
                 )
             )
             continue
-        owners[target] = note.source
-        placed.append(PlacedNote(note, path))
+        if claim(owners, path, page, problems):
+            placed.append(PlacedNote(page, path))
+    return placed
 
-    categories, tags = collect_terms(config, placed)
-    placed_assets = place_assets(placed, hidden_asset_filter(assets, hidden_sources))
-    link_targets = {p.note.source: p.path for p in placed}
-    link_targets.update({a.source.rel: a.path for a in placed_assets})
-    file_names = index_file_names(link_targets)
-    years: dict[int, list[PlacedNote]] = {}
-    for item in placed:
-        years.setdefault(item.note.posted.astimezone(zone).year, []).append(item)
-    links = link_notes(placed, link_targets, config.related_notes, file_names)
-    problems.extend(links.problems)
-    papers = [item for item in placed if item.note.paper is not None]
-    citation_keys, key_problems = assign_keys(
-        [BibSource(item.note.source, item.note.path, item.note.paper, item.note.posted) for item in papers]
-    )
-    problems.extend(key_problems)
-    site = Site(
-        config,
-        placed,
-        categories,
-        tags,
-        placed_assets,
-        link_targets,
-        sorted(years.items(), reverse=True),
-        links,
-        papers,
-        citation_keys,
-        file_names,
-    )
-    return site, problems
+
+def claim(owners: dict[str, str], path: str, note: Note, problems: list[Problem]) -> bool:
+    """Record that `note` writes the page at `path`; False (with an error) when another one already does."""
+    target = output_file(path)
+    if target in owners:
+        problems.append(
+            error(
+                f"two notes would be written to the same URL /{path}: {owners[target]} and {note.source}; "
+                f"{note.source} was left out.",
+                note.path,
+                hint="Give one of them a different `slug:` (or `permalink:`) in its front matter.",
+            )
+        )
+        return False
+    owners[target] = note.source
+    return True
 
 
 def collect_terms(config: SiteConfig, placed: list[PlacedNote]) -> tuple[dict, dict]:

@@ -79,21 +79,34 @@ class WikiIndex:
 
 
 def link_notes(
-    placed: list[PlacedNote], link_targets: dict[str, str], related_count: int, names: FileNames | None = None
+    placed: list[PlacedNote],
+    link_targets: dict[str, str],
+    related_count: int,
+    names: FileNames | None = None,
+    pages: list[PlacedNote] | None = None,
 ) -> SiteLinks:
-    """Resolve every wikilink, find the links between notes and the notes related to each."""
-    index = WikiIndex(placed) if any(item.note.wikilinks for item in placed) else None
-    by_path = {output_file(item.path): item for item in placed}
+    """Resolve every wikilink, find the links between notes and the notes related to each.
+
+    Standalone `pages` can be linked to and link out like notes, but stay out of the link
+    graph: no backlinks from them or to them, no related notes, no place on the map.
+    """
+    pages = pages or []
+    everything = placed + pages
+    index = WikiIndex(everything) if any(item.note.wikilinks for item in everything) else None
+    by_path = {output_file(item.path): item for item in everything}
+    notes = {item.note.source for item in placed}
     links = SiteLinks()
-    for item in placed:
+    for item in everything:
         resolved, targets = resolve_wikilinks(item, index, links.problems) if index else ({}, [])
         links.wikilinks[item.note.source] = resolved
         for ref in item.note.wikilinks:
             if ref.embed and ref.target in resolved:
                 embedded = by_path[output_file(resolved[ref.target])].note.source
                 links.embedded_by.setdefault(embedded, set()).add(item.note.source)
+        if item.note.source not in notes:
+            continue
         targets += markdown_link_targets(item, link_targets, by_path, names)
-        linked = tuple(dict.fromkeys(t.note.source for t in targets if t is not item))
+        linked = tuple(dict.fromkeys(t.note.source for t in targets if t is not item and t.note.source in notes))
         links.outgoing[item.note.source] = linked
         for source in linked:
             links.backlinks.setdefault(source, []).append(item)
@@ -102,7 +115,7 @@ def link_notes(
         backlinks.sort(key=lambda linking: order[linking.note.source])
     if related_count > 0:
         links.related = related_notes(placed, related_count)
-    missing_anchors(placed, links)
+    missing_anchors(everything, links)
     return links
 
 

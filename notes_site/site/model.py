@@ -73,6 +73,7 @@ class Site:
     papers: list[PlacedNote] = field(default_factory=list)  # notes about a paper, newest first
     citation_keys: dict[str, str] = field(default_factory=dict)  # note source -> BibTeX key
     file_names: FileNames = field(default_factory=FileNames)  # link_targets by file name, for Obsidian's links
+    pages: list[PlacedNote] = field(default_factory=list)  # standalone pages (`layout: page`), by source path
 
     def category_of(self, note: Note) -> Term | None:
         if not note.category:
