@@ -261,3 +261,81 @@ def test_a_commit_that_fails_halfway_puts_everything_back_and_says_so(tmp_path):
         restore()
     report = build_site(BuildOptions(site_root=root))  # once the cause is gone, the next build works
     assert report.errors == [] and "Renamed site" in (root / "public/index.html").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- nothing outlives a killed build
+
+HOLD_THE_LOCK_AND_FORK = """
+import os, sys, time
+from pathlib import Path
+from notes_site.output.write import OutputLock
+from notes_site.workers import BACKGROUND_MIN, in_background
+
+def search_index(pid_file):
+    Path(pid_file).write_text(str(os.getpid()))
+    time.sleep(1.0)
+    return "x" * 1_000_000  # more than a pipe holds: the child blocks if nobody reads
+
+with OutputLock(Path(sys.argv[1]), Path(sys.argv[2])):
+    wait = in_background(search_index, sys.argv[3], size=BACKGROUND_MIN)
+    print("locked", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_killed_build_leaves_no_child_holding_its_lock(tmp_path):
+    from notes_site.output.write import OutputLock, pid_alive
+    from notes_site.workers import worker_count
+
+    if worker_count() < 2:
+        pytest.skip("one core: the search index is built inline, nothing is forked")
+    lock_file, pid_file = tmp_path / "cache/lock", tmp_path / "child.pid"
+    build = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK_AND_FORK, str(tmp_path / "public"), str(lock_file), str(pid_file)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert build.stdout.readline().strip() == "locked"
+        deadline = time.monotonic() + 10
+        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        child = int(pid_file.read_text())
+    finally:
+        build.kill()
+        build.wait()
+    started = time.monotonic()
+    with OutputLock(tmp_path / "public", lock_file, timeout=5):  # not 120 s, not an error
+        pass
+    assert time.monotonic() - started < 5
+    deadline = time.monotonic() + 5
+    while pid_alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not pid_alive(child), "the forked child outlived the build that started it"
+
+
+def test_a_lock_whose_build_is_gone_is_taken_over(tmp_path):
+    from notes_site.output.write import OutputLock
+
+    lock_file = tmp_path / "cache/lock"
+    lock_file.parent.mkdir()
+    # A process that holds the lock file but is not the build named in it: what an orphan is.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time; f = open(sys.argv[1], 'a+'); fcntl.flock(f, fcntl.LOCK_EX); "
+            "f.write('999999999\\n'); f.flush(); print('held', flush=True); time.sleep(60)",
+            str(lock_file),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with OutputLock(tmp_path / "public", lock_file, timeout=5):
+            assert lock_file.read_text().strip() == str(os.getpid())
+    finally:
+        holder.kill()
+        holder.wait()

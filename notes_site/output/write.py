@@ -140,7 +140,9 @@ class OutputLock:
     """Only one build writes an output at a time; a second one waits, then gives up clearly.
 
     An advisory lock on a file in the cache folder beside the output, held from reading
-    the cache to saving it, so two builds never mix their files.
+    the cache to saving it, so two builds never mix their files. The file names the
+    build that holds it: a lock whose build is gone, but which something it left behind
+    still holds (a forked child on a system that cannot end it), is taken over.
     """
 
     def __init__(self, output: Path, lock_file: Path, timeout: float = 120.0, on_wait=None) -> None:
@@ -152,12 +154,25 @@ class OutputLock:
 
     def __enter__(self) -> OutputLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = self.path.open("a+")
         deadline = time.monotonic() + self.timeout
         told = False
-        while not try_lock(self.handle):
+        while True:
+            handle = self.path.open("a+")
+            if try_lock(handle):
+                if same_file(handle, self.path):  # not taken over while we waited for it
+                    handle.truncate(0)
+                    handle.write(f"{os.getpid()}\n")
+                    handle.flush()
+                    self.handle = handle
+                    return self
+                unlock(handle)
+            elif abandoned_lock(handle, self.path):
+                with contextlib.suppress(FileNotFoundError):
+                    self.path.unlink()  # the next try locks a fresh file
+                handle.close()
+                continue
+            handle.close()
             if time.monotonic() > deadline:
-                self.handle.close()
                 raise OutputError(
                     f"another notes-site build is writing {self.output} and did not finish within "
                     f"{self.timeout:.0f} s. Wait for it (or stop it), then build again."
@@ -166,11 +181,29 @@ class OutputLock:
                 self.on_wait()
                 told = True
             time.sleep(0.1)
-        return self
 
     def __exit__(self, *exc_info) -> None:
         unlock(self.handle)
         self.handle.close()
+
+
+def same_file(handle, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(handle.fileno()), os.stat(path))
+    except OSError:
+        return False
+
+
+def abandoned_lock(handle, path: Path) -> bool:
+    """The lock is held, but the build that took it has ended."""
+    try:
+        handle.seek(0)
+        holder = handle.read().strip()
+    except OSError:
+        return False
+    if not holder.isdigit() or int(holder) == os.getpid():
+        return False
+    return not pid_alive(int(holder)) and same_file(handle, path)
 
 
 def try_lock(handle) -> bool:
