@@ -21,13 +21,19 @@ from notes_site.urls import category_path, clean_path, make_slug, note_folder, o
 
 
 def assemble_site(
-    config: SiteConfig, notes: list[Note], assets: tuple[AssetFile, ...], hidden_sources: tuple[str, ...] = ()
+    config: SiteConfig,
+    notes: list[Note],
+    assets: tuple[AssetFile, ...],
+    hidden_sources: tuple[str, ...] = (),
+    reserved: dict[str, str] | None = None,
 ) -> tuple[Site, list[Problem]]:
     """Place every note and asset; problems are URL clashes and paths that leave the site.
 
     `hidden_sources` are notes left out of this build (drafts, notes with errors): the
-    files in their bundles or asset folders are left out with them.
+    files in their bundles or asset folders are left out with them. `reserved` maps the
+    output files of generated pages (index.html…) to their kind: no note may take them.
     """
+    reserved = reserved or {}
     problems: list[Problem] = []
     ordered = sorted(notes, key=sort_key)
     zone = config.tzinfo
@@ -55,6 +61,16 @@ def assemble_site(
             )
             continue
         target = output_file(path)
+        if target in reserved:
+            problems.append(
+                error(
+                    f"the note would be written to /{path}, which is the site's {reserved[target]} page; "
+                    "it was left out.",
+                    note.path,
+                    hint="Give it another `permalink:` or `slug:`, or change the `permalink` setting.",
+                )
+            )
+            continue
         if target in owners:
             problems.append(
                 error(
