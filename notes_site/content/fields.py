@@ -28,6 +28,7 @@ from notes_site.frontmatter import (
 from notes_site.urls import PERMALINK_TOKEN, address_problem, clean_path, file_stem_for_slug
 
 Category = tuple[str, ...]  # a path from the top-level category down: ("ml", "cv")
+MAX_CATEGORY_DEPTH = 16  # each level is a folder and a nested list on every category page
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,15 @@ class FieldReader:
                 names.append(str(item).strip())
             else:
                 self.warn(key, f"one of the categories is {what(item)}, not a name; it was left out.")
+        if len(names) > MAX_CATEGORY_DEPTH:
+            self.fail(
+                key,
+                f"the category path is {len(names)} names deep, more than the {MAX_CATEGORY_DEPTH} notes-site "
+                "shows; the note was left out.",
+                "A list in `categories` is one path from the top down: [ml, cv]. "
+                "For several categories write a list of lists: [[ml], [cv]].",
+            )
+            return ()
         return tuple(names)
 
 
