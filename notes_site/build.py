@@ -422,21 +422,25 @@ def load_notes(
 
 
 def place_and_plan(inputs: Inputs, notes: list[Note], report: BuildReport) -> tuple[Site, Plan]:
-    """Assemble the site and plan its pages; a note landing on a generated page is left out."""
+    """Assemble the site and plan its pages; a note landing on a generated page is left out.
+
+    Such a note is rare: then the site is placed again with those pages reserved, so no
+    listing links to the note and no other note (one it pushed aside) takes its place.
+    """
     config, strings, tree = inputs.config, inputs.strings, inputs.tree
     published = {note.source for note in notes}
     hidden = tuple(file.rel for file in tree.notes if file.rel not in published)
-    site, site_problems = assemble_site(config, notes, tree.assets, hidden)
-    report.problems.extend(site_problems)
-    search_index = start_search_index(config, site)
-    plan = plan_pages(site, strings, search_index)
-    clashing, clash_problems = notes_on_generated_pages(plan.pages)
-    if clashing:  # rare: place the site again without them, so no listing links to them
-        report.problems.extend(clash_problems)
-        hidden += tuple(item.note.source for item in site.notes if item.note.path in clashing)
-        notes = [note for note in notes if note.path not in clashing]
-        site, _ = assemble_site(config, notes, tree.assets, hidden)
+    reserved: dict[str, str] = {}
+    while True:
+        site, site_problems = assemble_site(config, notes, tree.assets, hidden, reserved)
         plan = plan_pages(site, strings, start_search_index(config, site))
+        clashing = generated_pages_taken(plan.pages)
+        if not clashing:
+            break
+        reserved.update(clashing)
+        taken = {item.note.source for item in site.notes + site.pages if output_file(item.path) in clashing}
+        hidden += tuple(sorted(taken))
+    report.problems.extend(site_problems)
     report.problems.extend(plan.problems)
     return site, plan
 
@@ -469,25 +473,17 @@ def copy_signature(path: Path) -> str:
     return f"copy:{path}:{info.st_size}:{info.st_mtime_ns}"
 
 
-def notes_on_generated_pages(pages: list[Page]) -> tuple[set[Path], list[Problem]]:
-    """Notes and standalone pages whose permalink lands on a page the site generates (/archives/, /tags/…)."""
+def generated_pages_taken(pages: list[Page]) -> dict[str, str]:
+    """Output files of generated pages (/archives/, /tags/…) that a note's or a standalone page's page lands on."""
     written = ("note", "page")  # from a file of content/
     generated = {
         output_file(page.path): page.info.kind for page in pages if page.info.kind not in (*written, "redirect")
     }
-    clashing, problems = set(), []
-    for page in pages:
-        kind = generated.get(output_file(page.path)) if page.info.kind in written else None
-        if kind is not None:
-            clashing.add(page.source)
-            problems.append(
-                error(
-                    f"the note would be written to /{page.path}, which is the site's {kind} page.",
-                    page.source,
-                    hint="Give it another `slug:` or change the `permalink` setting.",
-                )
-            )
-    return clashing, problems
+    return {
+        output_file(page.path): generated[output_file(page.path)]
+        for page in pages
+        if page.info.kind in written and output_file(page.path) in generated
+    }
 
 
 def drop_output_clashes(pages: list[Page], assets: list[PlacedAsset], static_files: dict[str, Path]):

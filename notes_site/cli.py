@@ -149,7 +149,7 @@ def print_failure(exc: Exception, verbose: bool, nothing_written: bool = False) 
         import traceback
 
         traceback.print_exception(cause)
-    if nothing_written:
+    if nothing_written and not exc.output_changed:
         click.echo("Nothing was written; the previous site (if any) is unchanged.", err=True)
 
 

@@ -43,6 +43,7 @@ class NotesSiteError(Exception):
     """Base of every error notes-site reports to the user without a traceback."""
 
     exit_code = 1
+    output_changed = False  # True only when the output could not be put back as it was
 
     def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
         super().__init__(message)

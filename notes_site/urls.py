@@ -114,6 +114,31 @@ def clean_path(path: str) -> str:
     return joined + "/" if joined and (keep_folder or "." not in parts[-1]) else joined
 
 
+MAX_DEPTH = 32  # folders in a note's own address
+MAX_PATH_BYTES = 1024  # far below PATH_MAX (4096), leaving room for where the output folder is
+DRIVE = re.compile(r"^/*[A-Za-z]:")
+
+
+def address_problem(address: str) -> str | None:
+    """Why a note's own address (`permalink`, `aliases`) cannot be a file of the output, or None."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in address):
+        return "it contains a control character"
+    if "\\" in address:
+        return "it contains a backslash, which browsers and Windows read as a folder separator"
+    if DRIVE.match(address):
+        return "it starts with a drive letter"
+    segments = [segment for segment in address.split("/") if segment not in ("", ".", "..")]
+    if any(segment.startswith(".") for segment in segments):
+        return "a part of it starts with a dot: a hidden file (.htaccess) that web servers treat specially"
+    if len(segments) > MAX_DEPTH:
+        return f"it is {len(segments)} folders deep, more than the {MAX_DEPTH} notes-site writes"
+    if any(len(segment.encode("utf-8")) > MAX_NAME_BYTES for segment in segments):
+        return f"a part of it is longer than the {MAX_NAME_BYTES} bytes a file name can hold"
+    if len(address.encode("utf-8")) > MAX_PATH_BYTES:
+        return f"it is longer than the {MAX_PATH_BYTES} bytes notes-site writes"
+    return None
+
+
 def output_file(path: str) -> str:
     """The file that serves a site-relative path: folders get index.html."""
     return path + "index.html" if path == "" or path.endswith("/") else path

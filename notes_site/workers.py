@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -36,6 +38,23 @@ def pool_context():
     return multiprocessing.get_context("fork" if can_fork() else "spawn")
 
 
+def die_with_parent(parent: int) -> None:
+    """In a forked child: end when `parent` ends, so a killed build leaves nothing behind.
+
+    An orphan would go on holding what it inherited (the output's lock, a pipe) forever.
+    Linux ends it at once (PR_SET_PDEATHSIG); elsewhere its writes to the dead parent fail.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent was gone before the line above
+        os._exit(1)
+
+
 def chunks(items: Sequence, size: int) -> list[Sequence]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
@@ -43,7 +62,7 @@ def chunks(items: Sequence, size: int) -> list[Sequence]:
 def map_chunks(function: Callable[..., list], work: Sequence, size: int, *extra: Any) -> Iterator[list]:
     """Run `function(chunk, *extra)` over chunks of `work` in a pool, yielding results in order."""
     pieces = chunks(work, size)
-    with pool_context().Pool(min(worker_count(), len(pieces))) as pool:
+    with pool_context().Pool(min(worker_count(), len(pieces)), die_with_parent, (os.getpid(),)) as pool:
         yield from pool.imap(call_with, [(function, piece, extra) for piece in pieces])
 
 
@@ -56,7 +75,8 @@ def map_forked(function: Callable[[Any, range], list], count: int, size: int, jo
     """Run `function(job, range)` over index ranges in forked workers, which inherit `job` (never pickled)."""
     ranges = [range(start, min(start + size, count)) for start in range(0, count, size)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(min(worker_count(), len(ranges)), initializer=adopt_job, initargs=(function, job)) as pool:
+    initargs = (function, job, os.getpid())
+    with context.Pool(min(worker_count(), len(ranges)), initializer=adopt_job, initargs=initargs) as pool:
         yield from pool.imap_unordered(run_forked, ranges)
 
 
@@ -64,8 +84,9 @@ def map_forked(function: Callable[[Any, range], list], count: int, size: int, jo
 _forked: tuple[Callable[[Any, range], list], Any] | None = None
 
 
-def adopt_job(function: Callable[[Any, range], list], job: Any) -> None:
+def adopt_job(function: Callable[[Any, range], list], job: Any, parent: int) -> None:
     global _forked
+    die_with_parent(parent)
     _forked = (function, job)
 
 
@@ -89,8 +110,11 @@ def in_background(function: Callable[..., Any], *args: Any, size: int = 0) -> Ca
         return lambda: function(*args)  # done when waited for, so errors surface at the same place
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
+    parent = os.getpid()
 
     def run() -> None:
+        die_with_parent(parent)
+        receiving.close()  # only the parent reads: a write to a dead parent must fail, not block forever
         try:
             sending.send(function(*args))
         finally:

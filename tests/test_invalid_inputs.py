@@ -490,3 +490,13 @@ def test_a_settings_error_exits_1_and_writes_nothing(tmp_path):
     assert result.exit_code == 1
     assert "Did you mean `per_page`?" in result.output and "Nothing was written" in result.output
     assert not (site / "public").exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["fm-permalink-backslash", "fm-alias-drive-letter", "fm-alias-nul", "fm-alias-deep", "fm-alias-dotfile"],
+)
+def test_check_reports_an_address_that_cannot_be_written(tmp_path, name):
+    result = CliRunner().invoke(main, ["check", "--site", str(fixture_site(name, tmp_path))])
+    assert result.exit_code == 1
+    assert "bad.md:4: `" in result.output and "cannot be written" in result.output

@@ -25,9 +25,10 @@ from notes_site.frontmatter import (
     duplicate_keys,
     key_line,
 )
-from notes_site.urls import clean_path, file_stem_for_slug
+from notes_site.urls import PERMALINK_TOKEN, address_problem, clean_path, file_stem_for_slug
 
 Category = tuple[str, ...]  # a path from the top-level category down: ("ml", "cv")
+MAX_CATEGORY_DEPTH = 16  # each level is a folder and a nested list on every category page
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,10 @@ class FieldReader:
                     )
                 elif value.startswith("/") or key == "redirect_from" or value.endswith((".html", ".htm")):
                     path = redirect_path(value)
-                    if path is None:
+                    problem = address_problem(unquote(value))
+                    if problem:
+                        self.fail(key, unusable_address(key, value, problem), "Write an address like /2019/05/old/.")
+                    elif path is None:
                         self.warn(key, f"`{value}` is not an address a page can be written at.", "Write /old/path/.")
                     else:
                         redirects.append(Redirect(path, self.line(key)))
@@ -202,6 +206,10 @@ class FieldReader:
                 f"`{key}: {address}` cannot be used ({problem}), so the note keeps the site's pattern.",
                 f"Known tokens: {' '.join(PERMALINK_TOKENS)}.",
             )
+            return ""
+        problem = address_problem(PERMALINK_TOKEN.sub("x", address))
+        if problem:
+            self.fail(key, unusable_address(key, address, problem), "Write an address like /papers/clip/.")
             return ""
         return address
 
@@ -281,7 +289,21 @@ class FieldReader:
                 names.append(str(item).strip())
             else:
                 self.warn(key, f"one of the categories is {what(item)}, not a name; it was left out.")
+        if len(names) > MAX_CATEGORY_DEPTH:
+            self.fail(
+                key,
+                f"the category path is {len(names)} names deep, more than the {MAX_CATEGORY_DEPTH} notes-site "
+                "shows; the note was left out.",
+                "A list in `categories` is one path from the top down: [ml, cv]. "
+                "For several categories write a list of lists: [[ml], [cv]].",
+            )
+            return ()
         return tuple(names)
+
+
+def unusable_address(key: str, address: str, problem: str) -> str:
+    shown = address if len(address) <= 80 else address[:77] + "…"
+    return f"`{key}`: the address {shown!r} cannot be written ({problem}); the note was left out."
 
 
 def redirect_path(address: str) -> str | None:

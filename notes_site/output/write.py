@@ -7,6 +7,8 @@ ever replaces a folder it made itself (it leaves a marker file in each output).
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import posixpath
 import shutil
@@ -20,6 +22,9 @@ from notes_site.errors import OutputError
 MARKER = ".notes-site-output"
 STAGING_PREFIX = ".notes-site-staging-"
 RETIRED_PREFIX = ".notes-site-retired-"
+SWAPPING_PREFIX = ".notes-site-swapping-"  # the previous output, for the moment of a full build's swap
+UNDO_PREFIX = ".notes-site-undo-"  # the journal of an incremental commit, with the files it replaced
+JOURNAL = "journal.json"
 
 
 def check_output_folder(site_root: Path, output: Path) -> None:
@@ -76,16 +81,49 @@ def delete_in_background(folder: Path) -> None:
 
 
 def remove_leftovers(output: Path) -> None:
-    """Staging and retired folders that an interrupted build left beside the output."""
+    """Put right what an interrupted build left beside the output, before anything else.
+
+    A killed incremental commit is undone from its journal; a full build killed between
+    its two renames gets its previous output back; staging and retired folders go.
+    """
     output = output.resolve()
     if not output.parent.is_dir():
         return
-    for prefix in (STAGING_PREFIX, RETIRED_PREFIX):
-        for leftover in output.parent.glob(f"{prefix}{output.name}-*"):
-            pid = leftover.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and pid_alive(int(pid)) and int(pid) != os.getpid():
-                continue  # another build is still working there
-            delete_in_background(leftover) if prefix == RETIRED_PREFIX else shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in abandoned(output, UNDO_PREFIX):
+        journal = Journal.load(leftover)
+        try:
+            if journal is not None and journal.output == output:
+                journal.roll_back()
+            else:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError as exc:
+            raise half_written(output, leftover, exc) from exc
+    for leftover in abandoned(output, SWAPPING_PREFIX):
+        if os.path.lexists(output):
+            delete_in_background(leftover)
+            continue
+        try:
+            os.rename(leftover, output)  # killed between the two renames of a full build's swap
+        except OSError as exc:
+            raise OutputError(
+                f"a build was interrupted while replacing {output}, and putting the previous site back "
+                f"failed ({exc}). It is in {leftover}: rename it to {output.name}, then build again."
+            ) from exc
+    for leftover in abandoned(output, RETIRED_PREFIX):
+        delete_in_background(leftover)
+    for leftover in abandoned(output, STAGING_PREFIX):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def abandoned(output: Path, prefix: str) -> list[Path]:
+    """Folders beside the output with `prefix` whose build is over (its process is gone)."""
+    found = []
+    for leftover in output.parent.glob(f"{prefix}{output.name}-*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and pid_alive(int(pid)) and int(pid) != os.getpid():
+            continue  # another build is still working there
+        found.append(leftover)
+    return found
 
 
 def pid_alive(pid: int) -> bool:
@@ -102,7 +140,9 @@ class OutputLock:
     """Only one build writes an output at a time; a second one waits, then gives up clearly.
 
     An advisory lock on a file in the cache folder beside the output, held from reading
-    the cache to saving it, so two builds never mix their files.
+    the cache to saving it, so two builds never mix their files. The file names the
+    build that holds it: a lock whose build is gone, but which something it left behind
+    still holds (a forked child on a system that cannot end it), is taken over.
     """
 
     def __init__(self, output: Path, lock_file: Path, timeout: float = 120.0, on_wait=None) -> None:
@@ -114,12 +154,25 @@ class OutputLock:
 
     def __enter__(self) -> OutputLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = self.path.open("a+")
         deadline = time.monotonic() + self.timeout
         told = False
-        while not try_lock(self.handle):
+        while True:
+            handle = self.path.open("a+")
+            if try_lock(handle):
+                if same_file(handle, self.path):  # not taken over while we waited for it
+                    handle.truncate(0)
+                    handle.write(f"{os.getpid()}\n")
+                    handle.flush()
+                    self.handle = handle
+                    return self
+                unlock(handle)
+            elif abandoned_lock(handle, self.path):
+                with contextlib.suppress(FileNotFoundError):
+                    self.path.unlink()  # the next try locks a fresh file
+                handle.close()
+                continue
+            handle.close()
             if time.monotonic() > deadline:
-                self.handle.close()
                 raise OutputError(
                     f"another notes-site build is writing {self.output} and did not finish within "
                     f"{self.timeout:.0f} s. Wait for it (or stop it), then build again."
@@ -128,11 +181,29 @@ class OutputLock:
                 self.on_wait()
                 told = True
             time.sleep(0.1)
-        return self
 
     def __exit__(self, *exc_info) -> None:
         unlock(self.handle)
         self.handle.close()
+
+
+def same_file(handle, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(handle.fileno()), os.stat(path))
+    except OSError:
+        return False
+
+
+def abandoned_lock(handle, path: Path) -> bool:
+    """The lock is held, but the build that took it has ended."""
+    try:
+        handle.seek(0)
+        holder = handle.read().strip()
+    except OSError:
+        return False
+    if not holder.isdigit() or int(holder) == os.getpid():
+        return False
+    return not pid_alive(int(holder)) and same_file(handle, path)
 
 
 def try_lock(handle) -> bool:
@@ -209,19 +280,25 @@ class StagedOutput:
         self.files_written += 1
 
     def commit(self) -> None:
-        """Swap the staging folder in; the old output is renamed aside, then deleted."""
+        """Swap the staging folder in; the old output is renamed aside, then deleted.
+
+        Between the two renames there is no output: a build killed there leaves the old
+        one under SWAPPING_PREFIX, and the next build puts it back (`remove_leftovers`).
+        """
         (self.staging / MARKER).write_text("This folder was written by notes-site and is replaced on every build.\n")
-        retired = None
+        swapping = None
         if self.output.exists():
-            retired = self.output.parent / f"{RETIRED_PREFIX}{self.output.name}-{os.getpid()}"
-            os.rename(self.output, retired)
+            swapping = self.output.parent / f"{SWAPPING_PREFIX}{self.output.name}-{os.getpid()}"
+            os.rename(self.output, swapping)
         try:
             os.rename(self.staging, self.output)
-        except OSError:
-            if retired is not None:
-                os.rename(retired, self.output)
+        except BaseException:
+            if swapping is not None:
+                os.rename(swapping, self.output)
             raise
-        if retired is not None:
+        if swapping is not None:
+            retired = self.output.parent / f"{RETIRED_PREFIX}{self.output.name}-{os.getpid()}"
+            os.rename(swapping, retired)
             delete_in_background(retired)
 
     def abort(self) -> None:
@@ -232,9 +309,11 @@ class PatchedOutput(StagedOutput):
     """Updates an existing output in place: new and changed files, then deletions.
 
     Files are first written into a staging folder, so a failure while rendering leaves
-    the output untouched; `commit` then renames each file into place (atomic per file)
-    and deletes the files that are no longer produced. Nothing is written for a build
-    that changed nothing.
+    the output untouched. `commit` then moves them into place under a journal that keeps
+    the old version of every file it replaces or deletes: a commit that fails halfway is
+    undone at once, and one that was killed is undone by the next build before it does
+    anything (`remove_leftovers`). Either the whole patch is in the output or none of it.
+    Nothing is written for a build that changed nothing.
     """
 
     def __init__(self, output: Path) -> None:
@@ -245,19 +324,130 @@ class PatchedOutput(StagedOutput):
         self.removals.append(relative)
 
     def commit(self) -> None:
-        made: set[Path] = set()
-        for relative in self.staged:
-            destination = self.output / relative
-            if destination.parent not in made:
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                made.add(destination.parent)
-            os.replace(self.staging / relative, destination)
-        for relative in self.removals:
-            path = (self.output / relative).resolve()
-            if path.is_relative_to(self.output) and path.is_file():
-                path.unlink()
-                prune_empty_folders(path.parent, self.output)
+        if self.staged or self.removals:
+            journal = Journal.begin(self.output, self.staged, self.removals)
+            try:
+                journal.apply(self.staging)
+            except BaseException as exc:
+                try:
+                    journal.roll_back()
+                except OSError as undo_failure:
+                    raise half_written(self.output, journal.folder, undo_failure) from exc
+                raise
+            journal.finish()
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def half_written(output: Path, folder: Path, exc: OSError) -> OutputError:
+    failure = OutputError(
+        f"writing the site into {output} failed, and so did putting the previous files back ({exc}). "
+        f"The old versions are kept in {folder}; fix the cause (a full disk, a folder that is not writable), "
+        "then build again: the next build puts them back before it does anything."
+    )
+    failure.output_changed = True
+    return failure
+
+
+class Journal:
+    """What an incremental commit changes, with the old version of each file it touches.
+
+    It lives in a folder beside the output (on the same file system, so moves are
+    renames), and is written before the first change: while it exists the commit is not
+    complete, and `roll_back` restores the output exactly as it was. Deleting it is the
+    moment the commit is complete. Old files are kept as hard links, so the output never
+    lacks a page while a commit runs, and keeping them costs no copying.
+    """
+
+    def __init__(self, output: Path, folder: Path, plan: dict[str, list[str]]) -> None:
+        self.output = output
+        self.folder = folder
+        self.added = plan["added"]  # files that did not exist: undone by deleting them
+        self.replaced = plan["replaced"]  # files overwritten: their old version is kept
+        self.removed = plan["removed"]  # files deleted: kept too
+        self.made = plan["made"]  # folders the commit creates, parents first
+
+    @classmethod
+    def begin(cls, output: Path, staged: list[str], removals: list[str]) -> Journal:
+        folder = output.parent / f"{UNDO_PREFIX}{output.name}-{os.getpid()}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        plan: dict[str, list[str]] = {"added": [], "replaced": [], "removed": [], "made": []}
+        seen_folders: set[str] = {""}
+        for relative in dict.fromkeys(staged):
+            plan["replaced" if os.path.lexists(output / relative) else "added"].append(relative)
+            missing = []
+            parent = posixpath.dirname(relative)
+            while parent not in seen_folders:
+                seen_folders.add(parent)
+                if not (output / parent).is_dir():
+                    missing.append(parent)
+                parent = posixpath.dirname(parent)
+            plan["made"].extend(reversed(missing))
+        plan["made"].sort(key=lambda name: name.count("/"))
+        staged_set = set(staged)
+        for relative in removals:
+            path = output / relative
+            if relative not in staged_set and os.path.lexists(path) and not path.is_dir():
+                plan["removed"].append(relative)
+        partial = folder / (JOURNAL + ".partial")
+        with open(partial, "w", encoding="utf-8") as handle:
+            json.dump({"output": str(output), **plan}, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, folder / JOURNAL)
+        return cls(output, folder, plan)
+
+    @classmethod
+    def load(cls, folder: Path) -> Journal | None:
+        """The journal a killed commit left, or None when that commit was complete."""
+        try:
+            data = json.loads((folder / JOURNAL).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return cls(Path(data["output"]), folder, data)
+
+    def apply(self, staging: Path) -> None:
+        for number, relative in enumerate(self.removed):  # first: a file may stand where a new folder goes
+            os.rename(self.output / relative, self.folder / f"d{number}")
+        for name in self.made:
+            (self.output / name).mkdir(exist_ok=True)
+        for number, relative in enumerate(self.replaced):
+            destination = self.output / relative
+            try:
+                os.link(destination, self.folder / f"r{number}", follow_symlinks=False)
+            except OSError:  # no hard links here (some network and FAT file systems)
+                os.rename(destination, self.folder / f"r{number}")
+            os.replace(staging / relative, destination)
+        for relative in self.added:
+            os.replace(staging / relative, self.output / relative)
+        for relative in self.removed:
+            prune_empty_folders((self.output / relative).parent, self.output)
+
+    def roll_back(self) -> None:
+        """Put the output back as it was before the commit began (safe to repeat)."""
+        for relative in self.added:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.output / relative)
+        for number, relative in enumerate(self.replaced):
+            self.restore(f"r{number}", relative)
+        for name in reversed(self.made):
+            with contextlib.suppress(OSError):
+                (self.output / name).rmdir()
+        for number, relative in enumerate(self.removed):
+            self.restore(f"d{number}", relative)
+        self.finish()
+
+    def restore(self, kept_as: str, relative: str) -> None:
+        kept = self.folder / kept_as
+        if os.path.lexists(kept):
+            (self.output / relative).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(kept, self.output / relative)
+
+    def finish(self) -> None:
+        """The commit is complete (or undone): forget the journal and the old files."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.folder / JOURNAL)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def prune_empty_folders(folder: Path, stop: Path) -> None:

@@ -25,15 +25,20 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # stands in for a page's missing date 
 
 
 def assemble_site(
-    config: SiteConfig, notes: list[Note], assets: tuple[AssetFile, ...], hidden_sources: tuple[str, ...] = ()
+    config: SiteConfig,
+    notes: list[Note],
+    assets: tuple[AssetFile, ...],
+    hidden_sources: tuple[str, ...] = (),
+    reserved: dict[str, str] | None = None,
 ) -> tuple[Site, list[Problem]]:
     """Place every note and asset; problems are URL clashes and paths that leave the site.
 
     `hidden_sources` are notes left out of this build (drafts, notes with errors): the
-    files in their bundles or asset folders are left out with them.
+    files in their bundles or asset folders are left out with them. `reserved` maps the
+    output files of generated pages (index.html…) to their kind: no note may take them.
     """
     problems: list[Problem] = []
-    owners: dict[str, str] = {}  # output file -> the source that claims it
+    owners: dict[str, str] = {f: f"the site's {kind} page" for f, kind in (reserved or {}).items()}
     placed = place_notes(config, sorted((n for n in notes if not n.standalone), key=sort_key), owners, problems)
     pages = place_pages(config, sorted((n for n in notes if n.standalone), key=lambda n: n.source), owners, problems)
     zone = config.tzinfo
@@ -140,6 +145,15 @@ def place_pages(
 def claim(owners: dict[str, str], path: str, note: Note, problems: list[Problem]) -> bool:
     """Record that `note` writes the page at `path`; False (with an error) when another one already does."""
     target = output_file(path)
+    if owners.get(target, "").startswith("the site's "):  # a generated page (build.place_and_plan)
+        problems.append(
+            error(
+                f"the note would be written to /{path}, which is {owners[target]}; it was left out.",
+                note.path,
+                hint="Give it another `permalink:` or `slug:`, or change the `permalink` setting.",
+            )
+        )
+        return False
     if target in owners:
         problems.append(
             error(
