@@ -86,8 +86,12 @@ def check_cache_folder(folder: Path) -> None:
         return
     info = folder.stat(follow_symlinks=False)
     if folder.is_symlink() or info.st_uid != getuid() or info.st_mode & 0o022:
-        who = "is a link" if folder.is_symlink() else (
-            f"belongs to another user (uid {info.st_uid})" if info.st_uid != getuid() else "is writable by others"
+        who = (
+            "is a link"
+            if folder.is_symlink()
+            else (
+                f"belongs to another user (uid {info.st_uid})" if info.st_uid != getuid() else "is writable by others"
+            )
         )
         raise OutputError(
             f"the build cache folder {folder} {who}, so notes-site neither reads it nor writes into it "
