@@ -18,8 +18,8 @@ from urllib.parse import unquote
 
 from notes_site.content.dates import describe
 from notes_site.errors import Problem, warning
-from notes_site.markup.tokens import safe_url
 from notes_site.frontmatter import META_LINE
+from notes_site.markup.tokens import safe_url
 
 STATUSES = ("to-read", "reading", "read")
 PAPER_FIELDS = tuple("title authors year venue arxiv doi url code bibtex aliases status rating".split())
