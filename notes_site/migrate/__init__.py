@@ -149,6 +149,8 @@ def copy_site_files(
     copied = 0
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source)
+        if leaves_source(path, source, report):
+            continue
         if not path.is_file() or skipped(relative):
             continue
         if path.suffix.lower() in page_suffixes:
@@ -166,10 +168,14 @@ def copy_site_files(
         report.add("converted", f"{copied} images and other files copied to the same paths", source)
 
 
-def copy_tree(source: Path, target: Path, skip: tuple[str, ...] = ()) -> tuple[int, int]:
-    """Copy a folder (notes and their asset folders); (notes, other files) copied."""
+def copy_tree(
+    source: Path, target: Path, report: ImportReport, root: Path, skip: tuple[str, ...] = ()
+) -> tuple[int, int]:
+    """Copy a folder of the blog at `root` (notes and their asset folders); (notes, other files) copied."""
     notes = others = 0
     for path in sorted(source.rglob("*")):
+        if leaves_source(path, root, report):
+            continue
         if path.is_dir() or path.name in skip or any(part.startswith(".") for part in path.relative_to(source).parts):
             continue
         destination = target / path.relative_to(source)
@@ -180,6 +186,24 @@ def copy_tree(source: Path, target: Path, skip: tuple[str, ...] = ()) -> tuple[i
         else:
             others += 1
     return notes, others
+
+
+def leaves_source(path: Path, root: Path, report: ImportReport) -> bool:
+    """A link that leads outside the blog being imported (or nowhere): reported, never copied.
+
+    The same rule as `build`: a link to another file of the blog is followed; one that
+    leaves it could publish anything the importing user may read (`leak.md -> ~/.ssh/id_rsa`).
+    """
+    if not path.is_symlink():
+        return False
+    try:
+        inside = path.resolve(strict=True).is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # dangling, or a loop of links
+        inside = False
+    if not inside:
+        what = "a link leading outside the blog (or nowhere): it and its target are left out"
+        report.add("not converted", what, path)
+    return not inside
 
 
 @dataclass(frozen=True)
@@ -257,7 +281,7 @@ def copy_drafts(drafts: Path, content: Path, report: ImportReport) -> None:
     names = [path.relative_to(drafts) for path in sorted(drafts.rglob("*")) if path.is_file()]
     clash = any((content / name).exists() for name in names)
     folder = content / "_drafts" if clash else content
-    copy_tree(drafts, folder)
+    copy_tree(drafts, folder, report, drafts.parent)
     count = 0
     for name in names:
         if name.suffix.lower() in (".md", ".markdown"):

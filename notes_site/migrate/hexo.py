@@ -58,7 +58,7 @@ def import_hexo(source: Path, target: Path) -> ImportReport:
     settings, hexo_config = hexo_settings(root, report)
     target.mkdir(parents=True, exist_ok=True)
     content = target / "content"
-    report.notes, report.files = copy_tree(posts, content)
+    report.notes, report.files = copy_tree(posts, content, report, root or posts)
     report.add("converted", f"{report.notes} posts and {report.files} other files copied into {content}", posts)
     drafts = root / "source" / "_drafts" if root else None
     if drafts and drafts.is_dir():

@@ -53,7 +53,7 @@ def import_hugo(source: Path, target: Path) -> ImportReport:
     report = ImportReport(target)
     settings = hugo_settings(config_path, source / "content", report)
     target.mkdir(parents=True, exist_ok=True)
-    report.notes, report.files = copy_tree(source / "content", target / "content", skip=("_index.md",))
+    report.notes, report.files = copy_tree(source / "content", target / "content", report, source, skip=("_index.md",))
     report.add("converted", f"{report.notes} notes and {report.files} other files copied", source / "content")
     for section_page in sorted((source / "content").rglob("_index.md")):
         report.add("not converted", "a section page (_index.md); notes-site makes its own listings", section_page)
