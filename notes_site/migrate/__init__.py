@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,8 @@ import yaml
 
 from notes_site.content.notes import Note
 from notes_site.errors import NotesSiteError, UsageError
-from notes_site.frontmatter import FrontMatterError, load_meta, split_front_matter
+from notes_site.frontmatter import FrontMatterError, check_size, load_meta, split_front_matter
+from notes_site.output.write import pid_alive
 
 
 @dataclass(frozen=True)
@@ -89,19 +89,28 @@ def read_settings(path: Path) -> dict[str, Any]:
             f"{where}: the settings cannot be read ({reason}). "
             "Fix the file (the old generator would stop on it too), then import again."
         ) from exc
+    try:
+        check_size(data, 1)
+    except FrontMatterError as exc:
+        message = str(exc).replace("the front matter", "the settings file")
+        raise UsageError(f"{path}: {message} {exc.hint}") from exc
     return data if isinstance(data, dict) else {}
 
 
 def import_into(importer: Callable[[Path, Path], ImportReport], source: Path, target: Path) -> ImportReport:
     """Run an importer into a new folder beside `target`, moved into place only once it succeeded.
 
-    A failed import (bad settings, a full disk, Ctrl-C) leaves no half-made site behind.
+    A failed import (bad settings, a full disk, Ctrl-C, SIGTERM) leaves no half-made site behind,
+    and one killed outright leaves a hidden folder the next import removes.
     """
     check_target(target)
+    remove_stale_imports(target)
     if target.resolve().is_relative_to(source.resolve()):
         raise UsageError(f"{target} is inside {source}; import into a folder outside it, e.g. --to ../my-notes.")
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.importing-", dir=target.parent))
+    staging = target.parent / f".{target.name}.importing-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
     try:
         report = importer(source, staging / "site")
         if target.exists():
@@ -128,8 +137,25 @@ def translate_permalink(pattern: str, equivalents: dict[str, str]) -> tuple[str,
 
 
 def check_target(target: Path) -> None:
+    if target.is_symlink():
+        raise UsageError(f"{target} is a link; import into a real folder, e.g. --to my-notes.")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} is not empty; import into a new folder, e.g. --to my-notes.")
+    parent = target.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot create {target}: {parent} is not a folder you may write into. Choose another --to.")
+
+
+def remove_stale_imports(target: Path) -> None:
+    """Hidden folders of imports into `target` that were killed (SIGKILL, power loss) before cleaning up."""
+    if not target.parent.is_dir():
+        return
+    for leftover in target.parent.glob(f".{target.name}.importing-*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if leftover.is_dir() and not leftover.is_symlink() and not (pid.isdigit() and pid_alive(int(pid))):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def yaml_setting(key: str, value: Any, comment: str = "") -> str:
