@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 HEXO = Path(__file__).parent / "fixtures" / "import" / "hexo"
 BOMB = "".join(
     f"{name}: &{name} [{', '.join([f'*{previous}'] * 9) if previous else ', '.join(['lol'] * 9)}]\n"
-    for previous, name in zip([None, *"abcdefgh"], "abcdefghi")
+    for previous, name in zip([None, *"abcdefgh"], "abcdefghi", strict=True)
 )
 
 
