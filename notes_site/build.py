@@ -24,7 +24,14 @@ from notes_site.content.notes import Note, ParsedNote, ParseSettings, fill_missi
 from notes_site.content.sources import ContentTree, NoteFile, git_head, scan_content
 from notes_site.errors import OutputError, Problem, ProblemReport, error, warning
 from notes_site.fingerprint import fingerprint
-from notes_site.output.cache import CACHE_VERSION, BuildCache, cache_dir_for, load_cache, save_cache
+from notes_site.output.cache import (
+    CACHE_VERSION,
+    BuildCache,
+    cache_dir_for,
+    check_cache_folder,
+    load_cache,
+    save_cache,
+)
 from notes_site.output.render import Renderer, render_pages
 from notes_site.output.themes import Theme, find_theme, load_strings
 from notes_site.output.write import (
@@ -165,12 +172,13 @@ def build_site(options: BuildOptions, session: BuildSession | None = None) -> Bu
     """
     output = options.output_dir.resolve()
     check_output_folder(options.site_root.resolve(), output)
+    check_cache_folder(cache_dir_for(options.site_root, output))
 
     def waiting() -> None:
         if options.progress:
             options.progress("waiting for another build of this site to finish", 0, 0)
 
-    with OutputLock(output, cache_dir_for(output) / "lock", on_wait=waiting):
+    with OutputLock(output, cache_dir_for(options.site_root, output) / "lock", on_wait=waiting):
         return build_locked(options, output, session)
 
 
@@ -222,8 +230,8 @@ def cache_for(options: BuildOptions, output: Path, session: BuildSession | None,
     if session is not None and session.cache is not None and not options.clean:
         return session.cache
     if options.clean:
-        return BuildCache(folder=cache_dir_for(output))
-    cache, problem = load_cache(cache_dir_for(output))
+        return BuildCache(folder=cache_dir_for(options.site_root, output))
+    cache, problem = load_cache(cache_dir_for(options.site_root, output))
     if problem:
         report.problems.append(warning(problem + "."))
     return cache
@@ -358,7 +366,7 @@ def remember(
             session.live = LiveSite(options, gathered, output)
         return
     try:
-        save_cache(cache_dir_for(output), cache, notes_changed)
+        save_cache(cache_dir_for(options.site_root, output), cache, notes_changed)
     except OSError as exc:
         report.problems.append(
             warning(f"the build cache could not be saved ({exc}); the next build will be a full one.")

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from notes_site.build import BuildOptions, BuildReport, gather, read_inputs
 from notes_site.errors import Problem, ProblemReport, ThemeError, error, warning
 from notes_site.markup.tokens import LinkRef
-from notes_site.output.cache import BuildCache, cache_dir_for, load_cache
+from notes_site.output.cache import BuildCache, cache_dir_for, check_cache_folder, load_cache
 from notes_site.same_paper import Duplicate, PaperCandidate, find_duplicates
 from notes_site.site.model import Site
 from notes_site.site.resolve import link_site_path, vault_matches
@@ -54,7 +54,8 @@ def check_site(site_root: Path, output: Path | None = None, drafts: bool = False
                 hint="Set it to where the site will live, e.g. base_url: https://me.github.io/notes/",
             )
         )
-    cache_dir = cache_dir_for((output or site_root / "public").resolve())
+    cache_dir = cache_dir_for(site_root, (output or site_root / "public").resolve())
+    check_cache_folder(cache_dir)
     cache, _problem = load_cache(cache_dir) if cache_dir.is_dir() else (BuildCache(folder=cache_dir), "")
     gathered = gather(inputs, BuildOptions(site_root=site_root, drafts=drafts), cache, gathering)
     report.problems.extend(gathering.problems)

@@ -111,12 +111,7 @@ def serve(site_root: Path, host: str, port: int, open_browser: bool, no_drafts: 
         if exc.errno == errno.EADDRINUSE:
             raise click.UsageError(f"port {port} is already in use; try --port 0 to pick a free one.") from exc
         raise
-    import signal
-
-    def stop_on_terminate(signum, frame):
-        raise KeyboardInterrupt  # SIGTERM cleans up like Ctrl-C
-
-    signal.signal(signal.SIGTERM, stop_on_terminate)
+    stop_cleanly_on_terminate()
     try:
         server.start()
         click.echo(f"Serving {site_root.resolve()} at {server.url} (Ctrl-C to stop)")
@@ -401,13 +396,27 @@ def import_site(kind: str, source: Path, target: Path, site_root: Path | None, d
         from notes_site.migrate.jekyll import import_jekyll as importer
     else:
         from notes_site.migrate.obsidian import import_obsidian as importer
+    stop_cleanly_on_terminate()
     try:
         report = import_into(importer, source, target)
     except NotesSiteError as exc:
         print_failure(exc, verbose=False)
         sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Stopped: nothing was imported.", err=True)
+        sys.exit(130)
     for finding in report.findings:
         colour = {"converted": "green", "guessed": "yellow"}.get(finding.kind, "red")
         click.echo(click.style(finding.kind, fg=colour, bold=True) + str(finding)[len(finding.kind) :])
     click.echo(f"\nImported {report.notes} notes into {target}. Next:")
     click.echo(f"  cd {target} && notes-site build")
+
+
+def stop_cleanly_on_terminate() -> None:
+    """SIGTERM (a CI timeout, `kill`) cleans up like Ctrl-C: temporary folders go, nothing half-made stays."""
+    import signal
+
+    def stop_on_terminate(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop_on_terminate)

@@ -88,7 +88,6 @@ class MetadataSettings:
 class DeploySettings:
     """Where `notes-site deploy` publishes the output: a branch of a git repository."""
 
-
     repo: str = ""  # where `notes-site deploy` pushes; "" is the `origin` remote of the site's repository
     branch: str = "gh-pages"
     message: str = "Site updated: {time}"  # {time} and {commit} (the site's HEAD) are filled in

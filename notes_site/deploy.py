@@ -136,7 +136,7 @@ def deploy_site(options: DeployOptions) -> DeployReport:
     if options.build:
         report.build = build_for_deploy(options)
     else:
-        check_output_is_the_last_build(output)
+        check_output_is_the_last_build(site_root, output)
     with tempfile.TemporaryDirectory(prefix="notes-site-deploy-") as scratch:
         stage = Stage(Path(scratch) / "stage", output, target)
         stage.fetch(tip, depth=2 if options.force else 1)
@@ -271,7 +271,7 @@ def remote_tip(target: Target) -> str | None:
     return None
 
 
-def check_output_is_the_last_build(output: Path) -> None:
+def check_output_is_the_last_build(site_root: Path, output: Path) -> None:
     """With --no-build, publish only a folder that is exactly what notes-site last wrote there."""
     from notes_site.build import files_in
     from notes_site.output.write import MARKER
@@ -280,11 +280,11 @@ def check_output_is_the_last_build(output: Path) -> None:
     if not (output / MARKER).is_file():
         what = "does not exist" if not output.exists() else f"has no {MARKER} file, so notes-site did not make it"
         raise DirtyOutputError(f"the output folder {output} {what}. {redo}")
-    cache, _problem = load_cache(cache_dir_for(output))
+    cache, _problem = load_cache(cache_dir_for(site_root, output))
     if cache.output_folder != str(output) or not cache.outputs:
         raise DirtyOutputError(
             f"cannot tell whether {output} is what the last build wrote: its build cache "
-            f"{cache_dir_for(output)} is missing or from another output. {redo}"
+            f"{cache_dir_for(site_root, output)} is missing or from another output. {redo}"
         )
     found, expected = files_in(output), cache.outputs.keys() | {MARKER}
     extra, missing = sorted(found - expected), sorted(expected - found)

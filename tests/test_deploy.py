@@ -336,7 +336,7 @@ def test_the_workflow_checks_out_history_caches_the_build_and_uses_the_pages_act
     cached = uses(steps, "actions/cache")["with"]["path"].split()
     config = load_config(tmp_path)
     output = tmp_path / "public"
-    assert sorted(cached) == sorted([output.name, cache_dir_for(output).name])
+    assert sorted(cached) == sorted([output.name, cache_dir_for(tmp_path, output).name])
     pages = uses(steps, "actions/configure-pages")
     assert uses(steps, "actions/upload-pages-artifact")["with"]["path"] == "public"
     assert uses(steps, "actions/deploy-pages")["id"] == "deployment"

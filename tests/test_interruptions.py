@@ -106,7 +106,7 @@ def test_a_waiting_build_says_so(tmp_path):
     make_site(root, 3)
     output = (root / "public").resolve()
     messages = []
-    with OutputLock(output, cache_dir_for(output) / "lock"):
+    with OutputLock(output, cache_dir_for(root, output) / "lock"):
         thread = threading.Thread(
             target=lambda: build_site(
                 BuildOptions(site_root=root, progress=lambda stage, done, total: messages.append(stage))
@@ -125,7 +125,7 @@ def test_a_build_that_cannot_get_the_lock_refuses_clearly(tmp_path):
     from notes_site.output.write import OutputLock
 
     output = tmp_path / "public"
-    lock_file = cache_dir_for(output) / "lock"
+    lock_file = cache_dir_for(tmp_path, output) / "lock"
     with OutputLock(output, lock_file):
         with pytest.raises(OutputError, match="another notes-site build is writing"):
             with OutputLock(output, lock_file, timeout=0.3):

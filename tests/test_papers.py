@@ -394,3 +394,45 @@ def test_ten_thousand_notes_are_checked_in_one_pass():
     ]
     items.append(note("copy.md", "Paper number 7 about models (notes)"))
     assert [d.sources for d in find_duplicates(items)] == [("copy.md", "n7.md")]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(document.cookie)",
+        '"  javascript:alert(1)"',
+        '"\\x01javascript:alert(1)"',
+        '"java\\tscript:alert(1)"',
+        '"java\\nscript:alert(1)"',
+        "vbscript:msgbox(1)",
+        "data:text/html,<script>alert(1)</script>",
+    ],
+)
+@pytest.mark.parametrize("field", ["url", "code"])
+def test_a_paper_link_that_would_run_script_is_dropped_with_a_warning_on_its_line(field, written):
+    paper, problem = read_one_warning(f"paper:\n  title: T\n  {field}: {written}\n")
+    assert getattr(paper, field) == ""
+    assert f"`paper.{field}` is not a link" in problem.message and problem.line == 4  # `---` is line 1
+
+
+def test_paper_links_that_are_web_addresses_are_kept_and_normalised():
+    paper, problems = read("paper:\n  url: https://例子.org/论文 1.pdf\n  code: https://github.com/openai/CLIP\n")
+    assert problems == []
+    assert paper.url == "https://xn--fsqu00a.org/%E8%AE%BA%E6%96%87%201.pdf"
+    assert paper.code == "https://github.com/openai/CLIP"
+
+
+@pytest.mark.parametrize(
+    "entry, reason",
+    [
+        ("@article{a,\n  title={Unclosed,\n  year={2021}\n}", "a brace is never closed"),
+        ("@article{a,\n  title={x}}}}, @misc{injected,\n  title={y}\n}", "text follows the entry's closing brace"),
+        ("@article{a,\n  title={x}\n}\n@misc{injected,\n  title={y}\n}", "text follows the entry's closing brace"),
+    ],
+)
+def test_a_pasted_bibtex_entry_that_would_break_or_extend_papers_bib_is_left_out(entry, reason):
+    block = textwrap.indent(entry, "    ")
+    paper, problem = read_one_warning(f"paper:\n  title: T\n  bibtex: |\n{block}\n")
+    assert paper.bibtex == ""
+    assert reason in problem.message and problem.line == 4

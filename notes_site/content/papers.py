@@ -19,6 +19,7 @@ from urllib.parse import unquote
 from notes_site.content.dates import describe
 from notes_site.errors import Problem, warning
 from notes_site.frontmatter import META_LINE
+from notes_site.markup.tokens import safe_url
 
 STATUSES = ("to-read", "reading", "read")
 PAPER_FIELDS = tuple("title authors year venue arxiv doi url code bibtex aliases status rating".split())
@@ -99,8 +100,8 @@ def read_paper(value: Any, meta_text: str, path: Path, note_title: str) -> tuple
         venue=reader.text("venue"),
         arxiv=reader.arxiv(),
         doi=reader.doi(),
-        url=reader.text("url"),
-        code=reader.text("code"),
+        url=reader.url("url"),
+        code=reader.url("code"),
         bibtex=reader.bibtex(),
         aliases=reader.names("aliases", "aliases: [CLIP]"),
         status=reader.status(),
@@ -254,13 +255,37 @@ class PaperReader:
         )
         return ""
 
+    def url(self, key: str) -> str:
+        """A link the paper card shows: kept only where a Markdown link would be (no `javascript:`)."""
+        value = self.text(key)
+        if not value:
+            return ""
+        safe = safe_url(value)
+        if not safe:
+            self.warn(
+                key,
+                f"`paper.{key}` is not a link notes-site will make ({describe(value)}); it was left empty.",
+                f"Write a web address, like {key}: {TEXT_EXAMPLES[key]}",
+            )
+        return safe
+
     def bibtex(self) -> str:
         value = self.present("bibtex")
         if value is None:
             return ""
         match = RAW_ENTRY.match(value) if isinstance(value, str) else None
         if match and match.group("type").lower() not in NOT_ENTRIES:
-            return value.strip() + "\n"
+            broken = entry_problem(value.strip())
+            if broken is None:
+                return value.strip() + "\n"
+            line, reason = broken
+            self.warn(
+                "bibtex",
+                f"`paper.bibtex` is not one whole BibTeX entry ({reason}, line {line} of the entry), so it was "
+                "left out and the entry is made from the other paper fields.",
+                "Paste exactly one entry, from its `@type{key,` line to its closing `}`, with every brace closed.",
+            )
+            return ""
         self.warn(
             "bibtex",
             "`paper.bibtex` does not start like a BibTeX entry (`@article{key,`), so it was left out "
@@ -268,6 +293,26 @@ class PaperReader:
             "Paste the whole entry on indented lines after `bibtex: |`, starting with its `@type{key,` line.",
         )
         return ""
+
+
+def entry_problem(entry: str) -> tuple[int, str] | None:
+    """Why a pasted entry would break or extend papers.bib: (line within the entry, what), or None.
+
+    BibTeX counts braces whatever stands around them, so the entry ends where the brace
+    after `@type` is closed; nothing may follow it, and it must be closed.
+    """
+    opening = entry.index("{")
+    depth = 0
+    for position in range(opening, len(entry)):
+        if entry[position] == "{":
+            depth += 1
+        elif entry[position] == "}":
+            depth -= 1
+            if depth == 0:
+                if entry[position + 1 :].strip():
+                    return entry.count("\n", 0, position) + 1, "text follows the entry's closing brace"
+                return None
+    return entry.count("\n") + 1, "a brace is never closed"
 
 
 def arxiv_id(value: Any) -> str:

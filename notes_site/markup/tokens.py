@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from markdown_it.common.normalize_url import normalizeLink, validateLink
 from markdown_it.token import Token
 
 LINK_OPEN = "\ue000"
@@ -93,6 +94,17 @@ def heading_id(text: str) -> str:
     """A stable, readable id: lower-case words joined by '-', CJK kept as it is."""
     text = re.sub(r"[^\w\s\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af-]", "", text.strip().lower())
     return re.sub(r"[\s-]+", "-", text).strip("-") or "section"
+
+
+def safe_url(url: str) -> str:
+    """A URL as a Markdown link keeps it: normalised (spaces and non-ASCII percent-encoded), or ""
+    where Markdown would not link (`javascript:`, `vbscript:`, `file:`, `data:` but images), in any
+    letter case and whatever blanks or control characters surround or split the scheme."""
+    url = url.strip()
+    if not url or any(char < " " or char == "\x7f" for char in url):  # browsers drop them: "java\tscript:"
+        return ""
+    url = normalizeLink(url)
+    return url if validateLink(url) else ""
 
 
 def is_relative(url: str) -> bool:

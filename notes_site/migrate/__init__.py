@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
@@ -25,7 +24,8 @@ import yaml
 
 from notes_site.content.notes import Note
 from notes_site.errors import ConfigError, NotesSiteError, UsageError
-from notes_site.frontmatter import FrontMatterError, load_meta, split_front_matter
+from notes_site.frontmatter import FrontMatterError, check_size, load_meta, split_front_matter
+from notes_site.output.write import pid_alive
 
 
 @dataclass(frozen=True)
@@ -90,19 +90,28 @@ def read_settings(path: Path) -> dict[str, Any]:
             f"{where}: the settings cannot be read ({reason}). "
             "Fix the file (the old generator would stop on it too), then import again."
         ) from exc
+    try:
+        check_size(data, 1)
+    except FrontMatterError as exc:
+        message = str(exc).replace("the front matter", "the settings file")
+        raise UsageError(f"{path}: {message} {exc.hint}") from exc
     return data if isinstance(data, dict) else {}
 
 
 def import_into(importer: Callable[[Path, Path], ImportReport], source: Path, target: Path) -> ImportReport:
     """Run an importer into a new folder beside `target`, moved into place only once it succeeded.
 
-    A failed import (bad settings, a full disk, Ctrl-C) leaves no half-made site behind.
+    A failed import (bad settings, a full disk, Ctrl-C, SIGTERM) leaves no half-made site behind,
+    and one killed outright leaves a hidden folder the next import removes.
     """
     check_target(target)
+    remove_stale_imports(target)
     if target.resolve().is_relative_to(source.resolve()):
         raise UsageError(f"{target} is inside {source}; import into a folder outside it, e.g. --to ../my-notes.")
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.importing-", dir=target.parent))
+    staging = target.parent / f".{target.name}.importing-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
     try:
         report = importer(source, staging / "site")
         check_settings_load(staging / "site", source)
@@ -153,8 +162,25 @@ def translate_permalink(pattern: str, equivalents: dict[str, str]) -> tuple[str,
 
 
 def check_target(target: Path) -> None:
+    if target.is_symlink():
+        raise UsageError(f"{target} is a link; import into a real folder, e.g. --to my-notes.")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} is not empty; import into a new folder, e.g. --to my-notes.")
+    parent = target.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot create {target}: {parent} is not a folder you may write into. Choose another --to.")
+
+
+def remove_stale_imports(target: Path) -> None:
+    """Hidden folders of imports into `target` that were killed (SIGKILL, power loss) before cleaning up."""
+    if not target.parent.is_dir():
+        return
+    for leftover in target.parent.glob(f".{target.name}.importing-*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if leftover.is_dir() and not leftover.is_symlink() and not (pid.isdigit() and pid_alive(int(pid))):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def yaml_setting(key: str, value: Any, comment: str = "") -> str:
@@ -187,6 +213,8 @@ def copy_site_files(
     pages: list[Path] = []
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source)
+        if leaves_source(path, source, report):
+            continue
         if not path.is_file() or skipped(relative):
             continue
         page = path.suffix.lower() in page_suffixes
@@ -224,14 +252,21 @@ def pages_copied(names: list[str]) -> str:
 
 
 def copy_tree(
-    source: Path, target: Path, skip: tuple[str, ...] = (), origins: dict[Path, Path] | None = None
+    source: Path,
+    target: Path,
+    report: ImportReport,
+    root: Path,
+    skip: tuple[str, ...] = (),
+    origins: dict[Path, Path] | None = None,
 ) -> tuple[int, int]:
-    """Copy a folder (notes and their asset folders); (notes, other files) copied.
+    """Copy a folder of the blog at `root` (notes and their asset folders); (notes, other files) copied.
 
     `origins`, when given, gets each copied note's old file, for `dates_from_origins`.
     """
     notes = others = 0
     for path in sorted(source.rglob("*")):
+        if leaves_source(path, root, report):
+            continue
         if path.is_dir() or path.name in skip or any(part.startswith(".") for part in path.relative_to(source).parts):
             continue
         destination = target / path.relative_to(source)
@@ -244,6 +279,24 @@ def copy_tree(
         else:
             others += 1
     return notes, others
+
+
+def leaves_source(path: Path, root: Path, report: ImportReport) -> bool:
+    """A link that leads outside the blog being imported (or nowhere): reported, never copied.
+
+    The same rule as `build`: a link to another file of the blog is followed; one that
+    leaves it could publish anything the importing user may read (`leak.md -> ~/.ssh/id_rsa`).
+    """
+    if not path.is_symlink():
+        return False
+    try:
+        inside = path.resolve(strict=True).is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # dangling, or a loop of links
+        inside = False
+    if not inside:
+        what = "a link leading outside the blog (or nowhere): it and its target are left out"
+        report.add("not converted", what, path)
+    return not inside
 
 
 @dataclass(frozen=True)
@@ -322,7 +375,7 @@ def copy_drafts(drafts: Path, content: Path, report: ImportReport, origins: dict
     names = [path.relative_to(drafts) for path in sorted(drafts.rglob("*")) if path.is_file()]
     clash = any((content / name).exists() for name in names)
     folder = content / "_drafts" if clash else content
-    copy_tree(drafts, folder, origins=origins)
+    copy_tree(drafts, folder, report, drafts.parent, origins=origins)
     count = 0
     for name in names:
         if name.suffix.lower() in (".md", ".markdown"):

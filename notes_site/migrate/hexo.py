@@ -59,7 +59,7 @@ def import_hexo(source: Path, target: Path) -> ImportReport:
     target.mkdir(parents=True, exist_ok=True)
     content = target / "content"
     origins: dict[Path, Path] = {}
-    report.notes, report.files = copy_tree(posts, content, origins=origins)
+    report.notes, report.files = copy_tree(posts, content, report, root or posts, origins=origins)
     report.add("converted", f"{report.notes} posts and {report.files} other files copied into {content}", posts)
     drafts = root / "source" / "_drafts" if root else None
     if drafts and drafts.is_dir():

@@ -65,7 +65,7 @@ def import_hugo(source: Path, target: Path) -> ImportReport:
     origins: dict[Path, Path] = {}
     for language in languages:
         notes, files = copy_tree(
-            language.content, target / "content" / language.prefix, skip=("_index.md",), origins=origins
+            language.content, target / "content" / language.prefix, report, source, skip=("_index.md",), origins=origins
         )
         report.notes, report.files = report.notes + notes, report.files + files
         where = f" into content/{language.prefix}" if len(languages) > 1 else ""

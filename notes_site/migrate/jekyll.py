@@ -28,6 +28,7 @@ from notes_site.migrate import (
     copy_drafts,
     copy_site_files,
     keep_old_addresses,
+    leaves_source,
     note_meta,
     read_note,
     read_settings,
@@ -232,6 +233,8 @@ def copy_posts(source: Path, folder: Path, content: Path, report: ImportReport) 
     categories = list(folder.relative_to(source).parts[:-1])
     destination = content.joinpath(*categories)
     for path in sorted(folder.rglob("*")):
+        if leaves_source(path, source, report):
+            continue
         if path.is_dir() or any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue
         copy = destination / path.relative_to(folder)

@@ -26,7 +26,7 @@ from notes_site.content.sources import run_git
 from notes_site.errors import UsageError
 from notes_site.frontmatter import FrontMatterError, decode_text, key_line, load_meta, split_front_matter
 from notes_site.markup.tokens import NOTE_SUFFIXES
-from notes_site.migrate import ImportReport, check_target, yaml_setting
+from notes_site.migrate import ImportReport, check_target, leaves_source, yaml_setting
 
 # Obsidian's own names for a note's dates (core "Properties" and the common plugins), first match wins.
 CREATED_KEYS = ("created", "date created", "creation date", "ctime")
@@ -179,9 +179,9 @@ def vault_files(layout: VaultLayout, report: ImportReport) -> tuple[list[Path], 
                 subfolders.remove(name)
         subfolders.sort()
         for name in sorted(files):
-            if name.startswith("."):
-                continue
             path = Path(folder) / name
+            if name.startswith(".") or leaves_source(path, layout.root, report):
+                continue
             if name.lower().endswith(NOTE_SUFFIXES):
                 notes.append(path)
             else:

@@ -1,9 +1,15 @@
 """What the last build knew, so the next one redoes only what changed.
 
-Two pickle files in a hidden folder beside the output (`.public.notes-site-cache/`
-for `public/`). They are disposable: missing, corrupt or older-version files mean a
-full, correct build (with a warning when they were unreadable), and `--clean` ignores
-them.
+Two pickle files in a hidden folder of the site (`.public.notes-site-cache/` beside
+`public/`; for an output outside the site folder, `.notes-site-cache/<name>-<hash>/`
+in the site folder, never beside that output: `/tmp` is writable by everyone). They
+are disposable: missing, corrupt or older-version files mean a full, correct build
+(with a warning when they were unreadable), and `--clean` ignores them.
+
+A cache file is never trusted to run code: it is read by `DataUnpickler`, which
+rebuilds only plain data (notes-site's own dataclasses, dates, paths, time zones) and
+refuses every other callable a pickle could name, and a cache folder that belongs to
+another user is refused outright (docs/security.md).
 
 - `state.pickle` (small, read first): a fingerprint of every input of the last build
   (note and asset stamps, theme files, settings, options, git HEAD), the problems it
@@ -17,13 +23,16 @@ them.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 import pickle
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from notes_site.content.notes import ParsedNote
-from notes_site.errors import Problem
+from notes_site.errors import OutputError, Problem
 
 CACHE_VERSION = 6  # bump whenever parsing, views or page signatures change meaning
 STATE_FILE = "state.pickle"
@@ -61,9 +70,33 @@ class BuildCache:
         self.notes_loaded = True
 
 
-def cache_dir_for(output: Path) -> Path:
-    output = output.resolve()
-    return output.parent / f".{output.name}.notes-site-cache"
+def cache_dir_for(site_root: Path, output: Path) -> Path:
+    """The cache folder of a build of `site_root` into `output`: always inside the site folder."""
+    site_root, output = site_root.resolve(), output.resolve()
+    if output.parent.is_relative_to(site_root):
+        return output.parent / f".{output.name}.notes-site-cache"
+    digest = hashlib.blake2b(str(output).encode("utf-8"), digest_size=6).hexdigest()
+    return site_root / ".notes-site-cache" / f"{output.name}-{digest}"
+
+
+def check_cache_folder(folder: Path) -> None:
+    """Refuse a cache folder (or one above it, up to the site) that someone else owns or may write into."""
+    getuid = getattr(os, "geteuid", None)
+    if getuid is None or not folder.exists():  # Windows: no owners to compare
+        return
+    info = folder.stat(follow_symlinks=False)
+    if folder.is_symlink() or info.st_uid != getuid() or info.st_mode & 0o022:
+        who = (
+            "is a link"
+            if folder.is_symlink()
+            else (
+                f"belongs to another user (uid {info.st_uid})" if info.st_uid != getuid() else "is writable by others"
+            )
+        )
+        raise OutputError(
+            f"the build cache folder {folder} {who}, so notes-site neither reads it nor writes into it "
+            "(a planted cache must never run code as you). Delete that folder, or build with another --output."
+        )
 
 
 def read_pickle(path: Path) -> tuple[object, str]:
@@ -72,7 +105,7 @@ def read_pickle(path: Path) -> tuple[object, str]:
         return None, ""
     try:
         with path.open("rb") as handle:
-            version, data = pickle.load(handle)
+            version, data = DataUnpickler(handle).load()
     except Exception as exc:  # any damage at all: a full build is always correct
         return None, f"the build cache {path} could not be read ({type(exc).__name__}); building everything"
     return (data, "") if version == CACHE_VERSION else (None, "")
@@ -103,3 +136,45 @@ def write_pickle(path: Path, data: object) -> None:
     with temporary.open("wb") as handle:
         pickle.dump((CACHE_VERSION, data), handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, path)
+
+
+PLAIN_TYPES = {
+    ("datetime", "datetime"),
+    ("datetime", "date"),
+    ("datetime", "time"),
+    ("datetime", "timedelta"),
+    ("datetime", "timezone"),
+    ("pathlib", "Path"),
+    ("pathlib", "PosixPath"),
+    ("pathlib", "PurePosixPath"),
+    ("pathlib", "WindowsPath"),
+    ("pathlib", "PureWindowsPath"),
+    ("zoneinfo", "ZoneInfo"),
+}
+LOOKUPS = {(zoneinfo.ZoneInfo, "_unpickle")}  # what `getattr` may fetch: how a ZoneInfo pickles itself
+
+
+class DataUnpickler(pickle.Unpickler):
+    """Unpickles plain data only: notes-site's dataclasses, dates, paths and time zones.
+
+    A pickle runs code by naming a callable (`os.system`) for the loader to call;
+    here every name must be one of the types above, or a dataclass defined by
+    notes-site, which the loader only creates and fills (it never calls `__init__`).
+    """
+
+    def find_class(self, module: str, name: str):
+        if (module, name) == ("builtins", "getattr"):
+            return safe_getattr
+        if (module, name) in PLAIN_TYPES:
+            return super().find_class(module, name)
+        if module.split(".")[0] == "notes_site":
+            found = super().find_class(module, name)
+            if isinstance(found, type) and dataclasses.is_dataclass(found) and not hasattr(found, "__setstate__"):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not plain data")
+
+
+def safe_getattr(owner: object, name: str) -> object:
+    if (owner, name) not in LOOKUPS:
+        raise pickle.UnpicklingError(f"getattr({owner!r}, {name!r}) is not allowed in a build cache")
+    return getattr(owner, name)
