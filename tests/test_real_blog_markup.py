@@ -100,6 +100,16 @@ def test_plain_backslash_delimiters_are_math_but_escaped_brackets_stay_text():
     assert r"\(x\)" in shown  # the code span
 
 
+def test_an_environment_inside_a_dollar_block_that_continues_a_paragraph_stays_that_formula():
+    """Hexo users write `$$` right under a sentence; the `\\begin{align}` inside is not a formula of its own."""
+    text = body_of("align-in-dollar-block.md")
+    rendered = pipeline.render(text)
+    assert rendered.formula_failures == ()
+    assert len(formulas(rendered.body_html)) == 2  # $c_k$ and the $$ block
+    block = formulas(rendered.body_html)[1]
+    assert block.startswith(r"\begin{align}") and r"{P(D)}\\&=arg" in block  # Markdown undid no escape
+
+
 @pytest.mark.parametrize(
     "text",
     [

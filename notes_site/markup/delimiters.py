@@ -13,8 +13,8 @@ like `$…$` and `$$…$$`:
   only when the formula holds a TeX sign or is a single letter.
 - `\begin{align} … \end{align}` (and the other display environments) starting a line: MathJax
   typesets them without delimiters, and ox-hugo writes Org's equations so.
-- `\[`, `\\[` and `\begin{…}` starting a line begin a display formula that ends at the end of a
-  line with the matching closer, before any blank line.
+- `\[`, `\\[` and `\begin{…}` starting a line (not continuing a paragraph) begin a display
+  formula that ends at the end of a line with the matching closer, before any blank line.
 
 Code spans and code blocks are never read: the rules only run where Markdown text is parsed.
 
@@ -40,12 +40,9 @@ MAX_LINES = 200  # a display formula longer than this is more likely a stray `\[
 
 def math_delimiters_plugin(md: MarkdownIt) -> None:
     r"""Add `\( \)`, `\[ \]`, their escaped forms and bare environments; fix dollarmath's first position."""
-    md.block.ruler.before(
-        "math_block",
-        "math_block_backslash",
-        parse_display_block,
-        {"alt": ["paragraph", "reference", "blockquote", "list"]},
-    )
+    # Like `$$`, a formula does not interrupt a paragraph: there the inline rule displays `\\[…\\]`, and
+    # `\begin{align}` inside a paragraph's `$$…$$` stays that formula's.
+    md.block.ruler.before("math_block", "math_block_backslash", parse_display_block)
     md.inline.ruler.before("math_inline", "math_inline_backslash", parse_inline)
     rules = md.inline.ruler.__rules__
     dollar = next(rule for rule in rules if rule.name == "math_inline")
