@@ -21,6 +21,7 @@ VALUE = r"""(?:"[^"]*"|'[^']*'|[^\s"'{}]+)"""
 ATTRIBUTE = rf"""(?:\#[^\s#.{{}}"']+|\.[^\s#.{{}}"']+|-|[A-Za-z_][\w:.-]*={VALUE})"""
 ATTRIBUTES = re.compile(rf"""(?:^|\s+)\{{:?\s*({ATTRIBUTE}(?:\s+{ATTRIBUTE})*)\s*\}}\s*$""")
 ONE = re.compile(rf"""\#([^\s#.{{}}"']+)|\.([^\s#.{{}}"']+)|(-)|([A-Za-z_][\w:.-]*)=({VALUE})""")
+WRITTEN_IDS = "notes_site.heading_attributes"  # in env: some heading had attributes, so ids may repeat
 SKIPPED_KEYS = ("style",)  # a theme's look is its own; event handlers (`on…`) are never copied either
 
 
@@ -45,6 +46,7 @@ def read_heading_attributes(state) -> None:
             continue
         inline.content = inline.content[: match.start()]
         apply_attributes(token, match.group(1))
+        state.env[WRITTEN_IDS] = True
 
 
 def apply_attributes(heading: Token, written: str) -> None:
@@ -69,7 +71,7 @@ def apply_attributes(heading: Token, written: str) -> None:
 
 def warn_about_repeated_ids(state) -> None:
     """Two headings with one `{#id}` give links that reach only the first: say so, with both lines."""
-    if "{" not in state.src:
+    if not state.env.get(WRITTEN_IDS):
         return
     first_line: dict[str, int] = {}
     for block, token, line in walk_with_lines(state.tokens):
