@@ -11,6 +11,7 @@ import re
 from markdown_it.token import Token
 
 MORE_MARKER = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.IGNORECASE)
+MORE_ANYWHERE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 
 
 def top_level(tokens: list[Token]):
@@ -35,19 +36,37 @@ def footnotes_start(tokens: list[Token]) -> int:
 
 
 def find_more_marker(tokens: list[Token]) -> int | None:
-    """Index of the `<!-- more -->` block, splitting a paragraph if the marker is inline."""
+    """Index of the `<!-- more -->` block, splitting a paragraph if the marker is inline.
+
+    Hexo cuts at the marker wherever it stands. Where a cut would leave tags open (a heading
+    `### 方法<!-- more -->`, a list item, a table cell, a quote, inside *emphasis*), the
+    excerpt ends after the top-level block that holds the marker instead.
+    """
     for index, token, depth in top_level(tokens):
-        if token.type == "html_block" and depth == 0 and MORE_MARKER.match(token.content):
-            return index
-        if token.type == "inline" and depth == 1 and "more" in token.content:
-            if tokens[index - 1].type != "paragraph_open":
+        if token.type == "html_block" and MORE_ANYWHERE.search(token.content):
+            if depth == 0 and MORE_MARKER.match(token.content):
+                return index
+            return cut_after_block(tokens, index, depth)
+        if token.type != "inline" or "<!--" not in token.content:
+            continue
+        nesting = 0
+        for pos, child in enumerate(token.children or []):
+            nesting += child.nesting
+            if child.type != "html_inline" or not MORE_MARKER.match(child.content):
                 continue
-            depth = 0  # inside *emphasis* or a [link] the marker cannot cut: the tags would not close
-            for pos, child in enumerate(token.children or []):
-                depth += child.nesting
-                if depth == 0 and child.type == "html_inline" and MORE_MARKER.match(child.content):
-                    return split_paragraph(tokens, index, pos)
+            if depth == 1 and nesting == 0 and tokens[index - 1].type == "paragraph_open":
+                return split_paragraph(tokens, index, pos)
+            return cut_after_block(tokens, index, depth)
     return None
+
+
+def cut_after_block(tokens: list[Token], index: int, depth: int) -> int:
+    """Put a marker after the top-level block holding `tokens[index]` (at `depth`); the marker's index."""
+    while depth > 0:
+        index += 1
+        depth += tokens[index].nesting
+    tokens.insert(index + 1, Token("html_block", "", 0, content="<!-- more -->\n"))
+    return index + 1
 
 
 def split_paragraph(tokens: list[Token], inline_index: int, child_pos: int) -> int:

@@ -23,6 +23,8 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from notes_site.markup.attributes import heading_attributes_plugin
+from notes_site.markup.delimiters import math_delimiters_plugin
 from notes_site.markup.excerpt import find_auto_cut, find_more_marker, footnotes_start, has_visible_content
 from notes_site.markup.highlight import render_code_block, render_fence
 from notes_site.markup.hugo import hugo_shortcodes_plugin
@@ -91,6 +93,8 @@ class MarkdownPipeline:
         md.use(tasklists_plugin, label=True)
         md.use(deflist_plugin)
         md.use(dollarmath_plugin, allow_digits=False, double_inline=True)
+        md.use(math_delimiters_plugin)  # \\( \\), \( \), \[ \], \begin{align}; dollarmath's position 0
+        md.use(heading_attributes_plugin)  # ## Key Idea {#key-idea .class}, before the anchors
         md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id)
         md.core.ruler.before("block", "block_nesting", block_nesting)
         md.core.ruler.before("inline", "inline_nesting", inline_nesting)
@@ -238,8 +242,9 @@ def render_wikilink(self, tokens, idx, options, env) -> str:
 
 def render_heading_open(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
-    if env.get("excerpt"):
-        return f"<{token.tag}>"  # ids would clash when several excerpts share a page
+    if env.get("excerpt"):  # ids would clash when several excerpts share a page
+        css = token.attrs.get("class")
+        return f'<{token.tag} class="{escape(str(css))}">' if css else f"<{token.tag}>"
     return self.renderToken(tokens, idx, options, env)
 
 
