@@ -235,3 +235,17 @@ def test_serving_beyond_this_computer_says_who_can_read_it():
     warning = exposure("0.0.0.0", drafts=True)
     assert "anyone who can reach this computer" in warning and "drafts included" in warning
     assert "but not drafts" in exposure("192.168.1.5", drafts=False)
+
+
+def test_a_body_is_not_invited_with_100_continue(served):
+    response = request(served, "/", extra="Expect: 100-continue\r\nContent-Length: 10\r\n")
+    assert not response.startswith(b"HTTP/1.1 100") and status_of(response) == 400
+
+
+def test_a_silent_connection_is_closed(served):
+    served.httpd.client_timeout = 0.5
+    port = served.httpd.server_address[1]
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+        assert connection.recv(100) == b""  # closed by the server, not by our 5 s timeout
+    assert time.monotonic() - started < 3
