@@ -249,3 +249,15 @@ def test_a_silent_connection_is_closed(served):
     with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
         assert connection.recv(100) == b""  # closed by the server, not by our 5 s timeout
     assert time.monotonic() - started < 3
+
+
+def test_the_build_cache_and_the_sources_are_not_served(served):
+    outside = [p for p in served.workdir.rglob("*") if p.is_file() and not p.is_relative_to(served.output)]
+    assert outside, "the cache of the served build lives beside its output"
+    for path in outside:
+        relative = path.relative_to(served.workdir).as_posix()
+        for target in (f"/../{relative}", "/%2e%2e/" + quote(relative), f"/{relative}"):
+            assert status_of(request(served, target)) == 404, target
+    for source in ("/content/clip.md", "/notes-site.yaml", "/../content/clip.md"):
+        assert status_of(request(served, source)) == 404, source
+    assert oct(served.workdir.stat().st_mode & 0o777) == "0o700"

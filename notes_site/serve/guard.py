@@ -88,17 +88,24 @@ def check_host(headers: Message, bind_host: str, port: int) -> None:
         raise Refusal(400, "The Host header of this request is not a host name with an optional port.")
     name, asked_port = parsed
     if asked_port != port or not host_is_allowed(name, bind_host):
-        names = ["127.0.0.1", "localhost", "[::1]"]
-        if bare_host(bind_host) not in LOOPBACK_NAMES | WILDCARDS:
-            names.append(bind_host)
-        if bare_host(bind_host) in WILDCARDS:
-            names.append("an IP address of this computer")
-        raise Refusal(
-            403,
-            f"This preview answers only requests addressed to {', '.join(names)} on port {port}, "
-            f"and this one was addressed to {values[0].strip()}. A page of another site may be trying to read "
-            "your notes; if you opened this address yourself, start serve with --host and that name.",
-        )
+        raise wrong_host(values[0].strip(), bare_host(bind_host), port)
+
+
+def wrong_host(asked: str, bind: str, port: int) -> Refusal:
+    """The 403 for a request addressed to another name: which names work, and which address to open."""
+    names = ["127.0.0.1", "localhost", "[::1]"]
+    if bind in WILDCARDS:
+        names.append("an IP address of this computer")
+    elif bind not in LOOPBACK_NAMES:
+        names.append(bind)
+    own = "127.0.0.1" if bind in WILDCARDS | {"localhost"} else (f"[{bind}]" if ":" in bind else bind)
+    return Refusal(
+        403,
+        f"This preview answers only requests addressed to {', '.join(names)} on port {port}, "
+        f"and this one was addressed to {asked}. A page of another site may be trying to read your notes. "
+        f"If you opened this address yourself, open http://{own}:{port}/ instead, or start serve with --host "
+        "and that name.",
+    )
 
 
 def check_body(headers: Message) -> None:
