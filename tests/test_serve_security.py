@@ -261,3 +261,22 @@ def test_the_build_cache_and_the_sources_are_not_served(served):
     for source in ("/content/clip.md", "/notes-site.yaml", "/../content/clip.md"):
         assert status_of(request(served, source)) == 404, source
     assert oct(served.workdir.stat().st_mode & 0o777) == "0o700"
+
+
+def test_a_build_error_reaches_the_events_stream_as_one_line_of_json(served):
+    import json
+
+    site_note = served.site_root / "content/clip.md"
+    hostile = r"</script><script>alert(1)</script>\n\nevent: reload\ndata: {}\n\n"
+    site_note.write_text(f'---\ntitle: CLIP\ndate: "{hostile}"\n---\n')
+    deadline = time.monotonic() + 10
+    while not served.state.problems and time.monotonic() < deadline:
+        time.sleep(0.05)
+    response = request(served, "/__notes-site/events")
+    lines = response.split(b"\r\n\r\n", 1)[1].decode().split("\n")
+    data = lines[lines.index("event: problem") + 1]
+    assert data.startswith("data: ") and lines[lines.index("event: problem") + 2] == ""
+    problems = json.loads(data[len("data: ") :])
+    assert problems and all(set(problem) == {"file", "line", "message"} for problem in problems)
+    assert "event: reload" not in lines
+    assert "</script><script>alert(1)</script>\n\nevent: reload" in problems[0]["message"]
