@@ -99,8 +99,7 @@ def serve(site_root: Path, host: str, port: int, open_browser: bool, no_drafts: 
     notes-site.yaml, rebuilds on every save and reloads open pages. Build errors show
     in the page; the last good site stays online. Ctrl-C stops.
     """
-    import errno
-
+    from notes_site.serve.guard import cannot_listen, exposure
     from notes_site.serve.server import DevServer
 
     if not site_root.is_dir():
@@ -108,13 +107,14 @@ def serve(site_root: Path, host: str, port: int, open_browser: bool, no_drafts: 
     try:
         server = DevServer(site_root, host=host, port=port, drafts=not no_drafts, log=click.echo)
     except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            raise click.UsageError(f"port {port} is already in use; try --port 0 to pick a free one.") from exc
-        raise
+        raise click.UsageError(cannot_listen(exc, host, port)) from exc
     stop_cleanly_on_terminate()
     try:
         server.start()
         click.echo(f"Serving {site_root.resolve()} at {server.url} (Ctrl-C to stop)")
+        warning = exposure(host, drafts=not no_drafts)
+        if warning:
+            click.echo(warning)
         if open_browser:
             import webbrowser
 

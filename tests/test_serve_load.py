@@ -86,7 +86,7 @@ def test_fifty_clients_get_complete_pages_while_notes_change(served):
             with socket.create_connection((host, port), timeout=5) as raw:  # half a request
                 raw.sendall(b"GET /index.ht")
             with socket.create_connection((host, port), timeout=5) as raw:  # leaves the event stream
-                raw.sendall(b"GET /__notes-site/events HTTP/1.1\r\nHost: x\r\n\r\n")
+                raw.sendall(f"GET /__notes-site/events HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
                 if not raw.recv(64).startswith(b"HTTP/1.1 200"):
                     failures.append("the event stream did not answer")
             time.sleep(0.05)

@@ -9,9 +9,12 @@ errors in an overlay on every open page (MkDocs' livereload, Zola's error inject
 
 from __future__ import annotations
 
+import html
 import json
 import mimetypes
 import shutil
+import socket
+import sys
 import tempfile
 import threading
 import time
@@ -21,11 +24,20 @@ from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
 from notes_site.build import BuildOptions, BuildReport, BuildSession, build_site
 from notes_site.config import load_config
 from notes_site.errors import NotesSiteError, Problem
+from notes_site.serve.guard import (
+    Refusal,
+    check_body,
+    check_host,
+    is_hidden,
+    printable,
+    since_value,
+    split_target,
+)
 from notes_site.serve.watch import Change, SiteWatcher
 
 EVENTS_PATH = "__notes-site/events"
@@ -104,18 +116,26 @@ class DevServer:
         log: Callable[[str], None] = print,
     ) -> None:
         self.site_root = site_root.resolve()
+        self.host = host
         self.drafts = drafts
         self.log = log
-        self.workdir = Path(tempfile.mkdtemp(prefix="notes-site-serve-"))
-        self.output = self.workdir / "site"
         self.state = LiveState()
         self.build_lock = threading.Lock()
         self.base_path = "/"
         self.last_report: BuildReport | None = None
         self.serving = False
         self.session = BuildSession()
-        self.httpd = DevHTTPServer((host, port), RequestHandler, self)
-        self.watcher = SiteWatcher(self.site_root, self.output, self.theme_folders(), self.on_changes, delay)
+        self.refused_hosts: set[str] = set()
+        self.httpd = DevHTTPServer((host, port), RequestHandler, self)  # first: a port in use leaves nothing behind
+        try:
+            self.workdir = Path(tempfile.mkdtemp(prefix="notes-site-serve-"))
+            self.output = self.workdir / "site"
+            self.watcher = SiteWatcher(self.site_root, self.output, self.theme_folders(), self.on_changes, delay)
+        except BaseException:
+            self.httpd.server_close()
+            if hasattr(self, "workdir"):
+                shutil.rmtree(self.workdir, ignore_errors=True)
+            raise
 
     @property
     def url(self) -> str:
@@ -211,64 +231,146 @@ class DevServer:
             self.state.condition.wait_for(lambda: not self.state.building or self.state.stopping, timeout)
 
     def reload_script(self) -> str:
-        events = self.base_path + EVENTS_PATH
-        return RELOAD_SCRIPT.replace("__EVENTS__", json.dumps(events)).replace(
-            "__GENERATION__", str(self.state.generation)
-        )
+        events = script_string(self.base_path + EVENTS_PATH)
+        return RELOAD_SCRIPT.replace("__EVENTS__", events).replace("__GENERATION__", str(self.state.generation))
+
+    def note_refusal(self, host: str) -> None:
+        """Say once per host in the terminal that its requests are refused, so a rebinding attempt is seen."""
+        if host not in self.refused_hosts and len(self.refused_hosts) < 20:
+            self.refused_hosts.add(host)
+            self.log(f"Refused requests addressed to {printable(host)} (not a name of this preview); see --host.")
 
 
 class DevHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    client_timeout = 30.0  # seconds of silence before an idle connection is closed
 
     def __init__(self, address, handler, dev: DevServer) -> None:
         self.dev = dev
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(address, handler)
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up is normal; anything else is one line in the terminal, not a traceback."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ConnectionError, TimeoutError)):
+            self.dev.log(f"error: a request failed with {type(error).__name__}: {printable(str(error))}")
+
+
+ERROR_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>%(code)d %(message)s</title></head>
+<body><h1>%(code)d %(message)s</h1><p>%(explain)s</p></body></html>
+"""
 
 
 class RequestHandler(BaseHTTPRequestHandler):
     server: DevHTTPServer
     protocol_version = "HTTP/1.1"
     server_version = "notes-site"
+    error_message_format = ERROR_PAGE  # send_error escapes what it fills in
+    error_content_type = "text/html; charset=utf-8"
+
+    def setup(self) -> None:
+        self.timeout = self.server.client_timeout
+        self.started = False
+        super().setup()
 
     def log_message(self, format: str, *args) -> None:  # keep the terminal for build messages
         pass
 
+    def handle_expect_100(self) -> bool:
+        """No "100 Continue": no request here may have a body, so none is invited (check_body refuses it)."""
+        return True
+
     def do_HEAD(self) -> None:
-        self.respond(head=True)
+        self.answer(head=True)
 
     def do_GET(self) -> None:
-        self.respond(head=False)
+        self.answer(head=False)
 
     def do_POST(self) -> None:
-        self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
+        self.refuse(Refusal(405, "This preview only answers GET and HEAD requests."))
 
-    do_PUT = do_DELETE = do_PATCH = do_POST
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = do_POST
 
-    def respond(self, head: bool) -> None:
+    def answer(self, head: bool) -> None:
+        """Check the request, then serve it; a refusal closes the connection (its body is never read)."""
         dev = self.server.dev
-        raw_path = urlsplit(self.path).path
-        base = dev.base_path
-        if raw_path == base + EVENTS_PATH:
-            return self.stream_events()
-        if not raw_path.startswith(base):
-            if raw_path.rstrip("/") == base.rstrip("/") or raw_path == "/":
-                return self.redirect(base)
+        self.started = False
+        try:
+            check_body(self.headers)
+            path, query = split_target(self.path)
+            try:
+                check_host(self.headers, dev.host, self.server.server_address[1])
+            except Refusal as refusal:
+                if refusal.status == 403:
+                    dev.note_refusal(self.headers.get("Host", ""))
+                raise
+            self.respond(path, query, head)
+        except Refusal as refusal:
+            self.refuse(refusal)
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+        except Exception as exc:  # a bug: one line in the terminal, a 500 in the browser, the server keeps going
+            dev.log(f"error: serving {printable(self.path)} failed with {type(exc).__name__}: {printable(str(exc))}")
+            self.close_connection = True
+            if not self.started:
+                self.refuse(Refusal(500, "The preview failed to answer this request; the terminal says why."))
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self.started = True
+        super().send_response(code, message)
+
+    def refuse(self, refusal: Refusal) -> None:
+        self.send_response(refusal.status)
+        self.send_header("Connection", "close")
+        if refusal.status == 405:
+            self.send_header("Allow", "GET, HEAD")
+        phrase = HTTPStatus(refusal.status).phrase
+        body = (
+            ERROR_PAGE % {"code": refusal.status, "message": phrase, "explain": html.escape(refusal.explain)}
+        ).encode()
+        self.send_header("Content-Type", self.error_content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        self.close_connection = True
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def respond(self, raw_path: str, query: str, head: bool) -> None:
+        dev = self.server.dev
+        try:
+            path = unquote(raw_path, errors="strict")
+        except UnicodeDecodeError:
             return self.not_found(head)
-        relative = unquote(raw_path[len(base) :])
-        if "\x00" in relative or "\\" in relative or ".." in relative.split("/") or relative.startswith("/"):
+        base = unquote(dev.base_path)
+        if path == base + EVENTS_PATH:
+            return self.stream_events(query, head)
+        if not path.startswith(base):
+            if path.rstrip("/") == base.rstrip("/") or path == "/":
+                return self.redirect(quote(base))
+            return self.not_found(head)
+        relative = path[len(base) :]
+        if "\x00" in relative or "\\" in relative or relative.startswith("/") or is_hidden(relative):
             return self.not_found(head)
         dev.wait_until_built()
         root = dev.output.resolve()
-        target = (root / relative).resolve() if relative else root
-        if not target.is_relative_to(root) or not target.exists():
-            return self.not_found(head)
-        if target.is_dir():
-            if not raw_path.endswith("/"):
-                return self.redirect(quote(raw_path + "/"))
-            target = target / "index.html"
-            if not target.is_file():
+        try:
+            target = (root / relative).resolve() if relative else root
+            if not target.is_relative_to(root) or not target.exists():
                 return self.not_found(head)
+            if target.is_dir():
+                if not path.endswith("/"):
+                    return self.redirect(quote(path + "/") + (f"?{query}" if query else ""))
+                target = target / "index.html"
+                if not target.is_file():
+                    return self.not_found(head)
+        except OSError:  # a name too long for the disk, or one it cannot hold: no such page
+            return self.not_found(head)
         self.send_file(target, HTTPStatus.OK, head)
 
     def send_file(self, target: Path, status: HTTPStatus, head: bool) -> None:
@@ -308,19 +410,18 @@ class RequestHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def stream_events(self) -> None:
+    def stream_events(self, query: str, head: bool) -> None:
         """Server-Sent Events: "reload" after a new build, "problem"/"ok" for build errors."""
         state = self.server.dev.state
-        query = urlsplit(self.path).query
-        since = next(
-            (int(v) for k, _, v in (p.partition("=") for p in query.split("&")) if k == "since" and v.isdigit()), None
-        )
+        since = since_value(query)
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
         self.send_header("Connection", "close")
         self.end_headers()
         self.close_connection = True
+        if head:
+            return
         with state.condition:
             generation, problems = state.generation, list(state.problems)
         try:
@@ -354,6 +455,11 @@ class RequestHandler(BaseHTTPRequestHandler):
 
 def has_news(state: LiveState, generation: int, problems: list[dict]) -> bool:
     return state.stopping or state.generation != generation or state.problems != problems
+
+
+def script_string(text: str) -> str:
+    """A JavaScript string literal that cannot end the <script> it is in (base_url is the site's own text)."""
+    return json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def inject(body: bytes, script: str) -> bytes:
