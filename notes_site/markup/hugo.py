@@ -23,6 +23,7 @@ from notes_site.markup.tokens import (
     MarkupWarning,
     line_text,
     render_prepared,
+    safe_url,
     tokenize_lines,
     walk_with_lines,
 )
@@ -114,12 +115,6 @@ def argument(shortcode: Shortcode, key: str, position: int | None = None) -> str
 
 def written(name: str, delimiter: str, closing: bool = False) -> str:
     return "{{" + delimiter + " " + ("/" if closing else "") + name + " " + CLOSER[delimiter] + "}}"
-
-
-def safe_url(md: MarkdownIt, url: str) -> str:
-    """A URL as a Markdown link keeps it: percent-encoded, and "" for `javascript:` and the like."""
-    url = md.normalizeLink(url.strip()) if url.strip() else ""
-    return url if url and md.validateLink(url) else ""
 
 
 def unescape(text: str) -> str:
@@ -241,7 +236,7 @@ def push_figure(state, shortcode: Shortcode, line_map: list[int]) -> None:
         if caption and not argument(shortcode, "alt"):
             image.meta[ALT_FROM] = caption_token
         if attribution:
-            link = safe_url(state.md, argument(shortcode, "attrlink"))
+            link = safe_url(argument(shortcode, "attrlink"))
             push_inline(state, attribution, line_map).meta[ATTRIBUTION] = (link, bool(caption))
         push_html(state, "</p>\n", 0, line_map)
     push_html(state, "</figcaption>\n</figure>\n", -1, line_map)
@@ -250,14 +245,14 @@ def push_figure(state, shortcode: Shortcode, line_map: list[int]) -> None:
 def figure_image(md: MarkdownIt, shortcode: Shortcode, in_link: bool) -> list[Token]:
     """The image, inside a link when the figure has one: Markdown's tokens, so relative URLs get link markers."""
     image = Token("image", "img", 0)
-    image.attrs = {"src": safe_url(md, argument(shortcode, "src", 0)), "alt": ""}
+    image.attrs = {"src": safe_url(argument(shortcode, "src", 0)), "alt": ""}
     for key in ("width", "height", "loading"):
         if argument(shortcode, key):
             image.attrs[key] = argument(shortcode, key)
     alt = argument(shortcode, "alt")
     image.children = [text_token(alt)] if alt else []
     image.content = alt
-    link = safe_url(md, argument(shortcode, "link"))
+    link = safe_url(argument(shortcode, "link"))
     if not link or in_link:
         return [image]
     opening = Token("link_open", "a", 1)
@@ -378,7 +373,7 @@ def push_inline_figure(state, shortcode: Shortcode) -> None:
         parts = [[text_token(title)]] if title else []
         parts += [caption_tokens] if caption else []
         if attribution:
-            link = "" if state.linkLevel > 0 else safe_url(state.md, argument(shortcode, "attrlink"))
+            link = "" if state.linkLevel > 0 else safe_url(argument(shortcode, "attrlink"))
             parts.append(linked(parse_markdown(state, attribution), link))
         for index, part in enumerate(parts):
             push_built(state, [text_token(" ")] * bool(index) + part)
@@ -430,7 +425,7 @@ def push_ref(state, spec: str, label: str, source: str, label_range: tuple[int, 
         token.meta = {"target": target, "anchor": anchor, "label": label}
         token.content = source
         return
-    state.push("link_open", "a", 1).attrs = {"href": safe_url(state.md, target + ("#" + anchor if anchor else ""))}
+    state.push("link_open", "a", 1).attrs = {"href": safe_url(target + ("#" + anchor if anchor else ""))}
     if label_range is None:
         state.push("text", "", 0).content = spec
     else:

@@ -23,6 +23,7 @@ from notes_site.markup.tokens import (
     is_relative,
     line_text,
     render_prepared,
+    safe_url,
     tokenize_lines,
     walk_with_lines,
 )
@@ -345,8 +346,8 @@ def push_image(state, file: str, title: str, alt: str, sizes: list[str], classes
 
 def push_link(state, url: str, label: str) -> None:
     """A link as Markdown makes it: normalised, and only to a URL Markdown would link (no `javascript:`)."""
-    href = state.md.normalizeLink(url)
-    if not state.md.validateLink(href):
+    href = safe_url(url)
+    if not href:
         state.push("text", "", 0).content = label
         return
     state.push("link_open", "a", 1).attrs = {"href": href}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from xml.etree.ElementTree import Element
 
-from markdown_it.common.normalize_url import normalizeLink, validateLink
+from notes_site.markup.tokens import safe_url
 
 FUNCTION_NAMES = {
     "arccos", "arcsin", "arctan", "arctg", "arcctg", "arg", "ch", "cos", "cosec", "cosh", "cot", "cotg", "coth",
@@ -136,9 +136,9 @@ def opens_with_fence(element: Element) -> bool:
 
 
 def safe_href(element: Element) -> None:
-    """The same rule as Markdown links (markdown-it's validateLink): no `javascript:`, `vbscript:`, `data:`…"""
-    url = normalizeLink((element.get("href") or "").strip())
-    if url and validateLink(url):
+    """The same rule as Markdown links (tokens.safe_url): no `javascript:`, `vbscript:`, `data:`…"""
+    url = safe_url(element.get("href") or "")
+    if url:
         element.set("href", url)
     else:
         del element.attrib["href"]

@@ -22,7 +22,7 @@ from html import escape
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from notes_site.markup.tokens import MarkupWarning, line_text, parse_wikilink, walk_with_lines
+from notes_site.markup.tokens import MarkupWarning, line_text, parse_wikilink, safe_url, walk_with_lines
 
 IMAGE_SUFFIXES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp"})
 # Obsidian embeds these as players or viewers; a plain link is the honest static equivalent.
@@ -81,8 +81,8 @@ def parse_embed(state, silent: bool) -> bool:
             return True
         state.pos = start
         return False
-    url = state.md.normalizeLink(spec)  # spaces and non-ASCII percent-encoded, like `![](<fig 1.png>)`
-    if not state.md.validateLink(url):
+    url = safe_url(spec)  # spaces and non-ASCII percent-encoded, like `![](<fig 1.png>)`
+    if not url:
         return False
     if not silent:
         if suffix in IMAGE_SUFFIXES:
