@@ -106,6 +106,15 @@ def test_deleting_a_bundle_removes_its_files(blog):
     assert not list(blog.public.rglob("fig.png"))
 
 
+def test_a_file_without_a_suffix_stays_a_file_through_incremental_builds(blog):
+    """CNAME (GitHub Pages' custom domain), LICENSE, _redirects: the second build used to delete them."""
+    blog.write("content/CNAME", "notes.example.org\n")
+    assert_same_as_clean_build(blog)
+    edit(blog, "n03.md", "Body 3", "Body three")
+    assert_same_as_clean_build(blog)
+    assert (blog.public / "CNAME").read_text(encoding="utf-8") == "notes.example.org\n"
+
+
 def test_changing_an_asset_copies_it_again(blog):
     path = blog.root / "content/bundle/fig.png"
     path.write_text("png-2")

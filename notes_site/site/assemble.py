@@ -221,5 +221,6 @@ def place_assets(placed: list[PlacedNote], assets: tuple[AssetFile, ...]) -> lis
             if not folder:
                 break
             folder = posixpath.dirname(folder)
-        result.append(PlacedAsset(asset, path or clean_path(asset.rel)))
+        # A file keeps its name even without a suffix (CNAME, LICENSE, _redirects): never a folder's "name/".
+        result.append(PlacedAsset(asset, (path or clean_path(asset.rel)).rstrip("/")))
     return result
