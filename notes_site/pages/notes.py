@@ -22,6 +22,7 @@ from notes_site.pages.feeds import (
     plain_excerpt,
 )
 from notes_site.pages.graph import graph_legend, group_class, neighbourhood_svg, site_map_svg
+from notes_site.pages.plurals import plural
 from notes_site.pages.page import Dependents, Page
 from notes_site.pages.views import NoteLink, NoteView, PageInfo, TocEntry
 from notes_site.site.model import PlacedNote
@@ -204,7 +205,10 @@ class GraphPage:
 
     def context(self, cards: NoteCards) -> dict[str, Any]:
         graph = cards.graph()
-        intro = cards.strings.get("graph_intro", "").format(notes=len(graph.nodes), links=len(graph.edges))
+        strings, language = cards.strings, cards.config.language
+        notes = plural(strings, language, "graph_notes", len(graph.nodes))
+        links = plural(strings, language, "graph_links", len(graph.edges))
+        intro = strings["graph_intro"].format(notes=notes, links=links)
         svg = site_map_svg(graph, root="../", title=self.title, description=intro)
         return {
             "svg": Markup(svg),
