@@ -22,8 +22,8 @@ from notes_site.pages.feeds import (
     plain_excerpt,
 )
 from notes_site.pages.graph import graph_legend, group_class, neighbourhood_svg, site_map_svg
-from notes_site.pages.plurals import plural
 from notes_site.pages.page import Dependents, Page
+from notes_site.pages.plurals import plural
 from notes_site.pages.views import NoteLink, NoteView, PageInfo, TocEntry
 from notes_site.site.model import PlacedNote
 from notes_site.urls import href, output_file, relative_root
