@@ -209,7 +209,8 @@ class GraphPage:
         notes = plural(strings, language, "graph_notes", len(graph.nodes))
         links = plural(strings, language, "graph_links", len(graph.edges))
         intro = strings["graph_intro"].format(notes=notes, links=links)
-        svg = site_map_svg(graph, root="../", title=self.title, description=intro)
+        unlinked = strings.get("graph_unlinked", "Notes without links")
+        svg = site_map_svg(graph, root="../", title=self.title, description=intro, unlinked_caption=unlinked)
         return {
             "svg": Markup(svg),
             "legend": graph_legend(graph),
