@@ -11,7 +11,7 @@
   var controls = document.querySelector('.papers-filters');
   var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
 
-  var order = document.getElementById('papers-order');
+  var saying = document.getElementById('papers-order');
 
   function cellValue(row, column, kind) {
     var cell = row.cells[column];
@@ -25,10 +25,10 @@
     var ascending = header.getAttribute('aria-sort') !== 'ascending';
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell) { cell.removeAttribute('aria-sort'); });
     header.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
-    if (order) {  /* say the new order in words, as the page said the first one */
-      order.textContent = order.getAttribute('data-sorted-text')
+    if (saying) {  /* say the new order in words, as the page said the first one */
+      saying.textContent = saying.getAttribute('data-sorted-text')
         .replace('{column}', header.textContent.trim())
-        .replace('{direction}', order.getAttribute(ascending ? 'data-ascending' : 'data-descending'));
+        .replace('{direction}', saying.getAttribute(ascending ? 'data-ascending' : 'data-descending'));
     }
     var order = rows.map(function (row, index) { return [cellValue(row, column, kind), index, row]; });
     order.sort(function (a, b) {

@@ -1,7 +1,8 @@
 /* The default theme's small progressive enhancements; every page works without them.
    1. The menu button of narrow screens. <html class="js"> (set in <head>, before the first paint)
       folds the menu behind the button, so nothing moves when this script arrives.
-   2. The table of contents marks the section being read (aria-current="location"), as NexT does. */
+   2. The table of contents marks the section being read (aria-current="location"), as NexT does.
+   3. A map wider than the screen starts scrolled to its middle. */
 (function () {
   var header = document.querySelector('.site-header');
   var button = header && header.querySelector('.menu-toggle');
@@ -20,6 +21,11 @@
       }
     });
   }
+
+  /* 3. A map wider than a phone scrolls inside its figure: start with its middle in view. */
+  Array.prototype.forEach.call(document.querySelectorAll('.graph-figure'), function (figure) {
+    if (figure.scrollWidth > figure.clientWidth) figure.scrollLeft = (figure.scrollWidth - figure.clientWidth) / 2;
+  });
 
   var links = Array.prototype.slice.call(document.querySelectorAll('.post-toc a[href^="#"]'));
   if (!links.length) return;
