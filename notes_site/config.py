@@ -251,11 +251,11 @@ PERMALINK_TOKENS = (
 
 
 def default_menu() -> tuple[MenuEntry, ...]:
-    """Home, Categories, Tags, Archives, Papers, Graph: titles are UI-string keys, translated by the theme."""
+    """Home, Tags, Categories, Archives as on a NexT blog, then Papers, Graph: titles are UI-string keys."""
     return (
         MenuEntry("home", ""),
-        MenuEntry("categories", "categories/"),
         MenuEntry("tags", "tags/"),
+        MenuEntry("categories", "categories/"),
         MenuEntry("archives", "archives/"),
         MenuEntry("papers", "papers/"),
         MenuEntry("graph", "graph/"),

@@ -63,25 +63,27 @@ def test_without_javascript_the_reading_list_is_complete(public):
     assert '<div class="papers-filters" hidden>' in html  # the controls appear only when they work
 
 
-def test_the_table_of_contents_is_in_the_sidebar_when_wide_and_above_the_note_when_narrow(browser, public):
+def test_the_table_of_contents_is_in_the_sidebar_when_wide_and_under_the_title_when_narrow(browser, public):
     note = (public / "2024/01/24/clip/index.html").as_uri()
     wide = browser.new_page(viewport={"width": 1280, "height": 900})
     wide.goto(note)
-    toc, article = wide.locator(".post-toc").bounding_box(), wide.locator("main article").bounding_box()
+    toc, article = wide.locator(".post-toc-sidebar").bounding_box(), wide.locator("main article").bounding_box()
     assert toc["x"] + toc["width"] <= article["x"]  # to the left of the note
     wide.get_by_role("link", name="方法", exact=True).first.click()
     assert wide.evaluate("decodeURIComponent(location.hash)") == "#方法"
 
     narrow = browser.new_page(viewport={"width": 400, "height": 800})
     narrow.goto(note)
-    toc, article = narrow.locator(".post-toc").bounding_box(), narrow.locator("main article").bounding_box()
-    assert toc["y"] + toc["height"] <= article["y"]  # above the note
+    title = narrow.locator("main .post-title").bounding_box()
+    toc, body = narrow.locator(".post-toc-inline").bounding_box(), narrow.locator("main .post-body").bounding_box()
+    assert title["y"] + title["height"] <= toc["y"] and toc["y"] + toc["height"] <= body["y"]  # title, contents, note
 
 
 def test_formulas_are_typeset_as_mathml_by_the_browser_itself(browser, public):
     page = browser.new_page()
     page.goto((public / "2024/01/24/clip/index.html").as_uri())
     scripts = page.eval_on_selector_all("script[src]", "els => els.map(s => s.getAttribute('src'))")
-    assert scripts == ["../../../../js/search.js"]  # the search box's; nothing typesets math in the browser
+    # the search box's and the theme's (menu button, contents highlight); nothing typesets math in the browser
+    assert scripts == ["../../../../js/search.js", "../../../../js/theme.js"]
     fraction = page.locator("math[display=block] mfrac").first.bounding_box()
     assert fraction["height"] > 20  # laid out as a fraction, not a line of TeX source

@@ -44,7 +44,7 @@ def listed_entries(public: Path):
         html = page.read_text(encoding="utf-8")
         for article in re.findall(r"<article.*?</article>", html, re.S):
             title = text_of(re.search(r'class="post-title"[^>]*>(.*?)</h2>', article, re.S).group(1))
-            dates = re.findall(r'<time datetime="[^"]+">([^<]+)</time>', article)
+            dates = re.findall(r'<time datetime="[^"]+"[^>]*>([^<]+)</time>', article)
             category = text_of(re.search(r'href="[^"]*categories/[^"]*">([^<]+)</a>', article).group(1))
             entries.append(
                 (title, dates[0], dates[1] if len(dates) > 1 else dates[0], category, "Read more »" in article)

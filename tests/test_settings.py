@@ -11,7 +11,7 @@ def test_a_site_without_settings_gets_the_defaults(site):
     assert config.per_page == 10
     assert config.permalink == ":year/:month/:day/:slug/"
     assert config.language == "en"
-    assert [entry.url for entry in config.menu] == ["", "categories/", "tags/", "archives/", "papers/", "graph/"]
+    assert [entry.url for entry in config.menu] == ["", "tags/", "categories/", "archives/", "papers/", "graph/"]
 
 
 def test_a_typo_in_a_key_gets_a_did_you_mean_with_its_line(site):

@@ -23,6 +23,7 @@ from notes_site.output.themes import Theme
 from notes_site.output.write import StagedOutput
 from notes_site.pages.cards import NoteCards
 from notes_site.pages.page import DATA_FILE, Page
+from notes_site.pages.plurals import plural
 from notes_site.pages.views import SiteView
 from notes_site.urls import href, output_file, relative_root
 from notes_site.workers import RENDER_CHUNK, RENDER_MIN, can_fork, map_forked, worker_count
@@ -46,7 +47,12 @@ class Renderer:
         date_format = config.date_format
         self.env.filters["date"] = lambda moment, fmt=None: format_date(moment, fmt or date_format)
         self.env.filters["href"] = href
-        self.env.globals.update(site=site, t=strings)
+        language = config.language
+        self.env.globals.update(
+            site=site,
+            t=strings,
+            plural=lambda key, count, **fields: plural(strings, language, key, count, **fields),
+        )
         self.site = site
         self.strings = strings
         self.template_fingerprints: dict[str, str] = {}

@@ -27,8 +27,10 @@ MAX_HUB_LABELS = 40  # in bigger maps only the best-linked notes are labelled
 MIN_HUB_DEGREE = 3
 SPACING = 26.0  # ideal link length in SVG units for big maps: about four node radii
 LABELLED_SPACING = 80.0
-LABEL_FONT = 11.0  # px, as in graph.css; used to guess label widths for the viewBox
-MAX_LABEL_UNITS = 20  # a label is cut after this many half-width characters
+LABEL_FONT = 12.0  # px, as in graph.css; used to guess label widths for the viewBox and place labels
+MAX_LABEL_UNITS = 32  # a label is cut after this many half-width characters
+LABEL_PAD = 2.0  # the least free space around a label, besides the guess of its width
+CAPTION_FONT = 12.0  # px, as .graph-caption in graph.css
 NEIGHBOURHOOD_COLUMN = 90.0  # distance from the centre to the columns of neighbours
 
 
@@ -61,6 +63,7 @@ class Layout:
     radii: dict[str, float]
     width: float
     height: float
+    loners_top: float | None = None  # the top of the band of unlinked notes under the linked ones
 
 
 @dataclass(frozen=True)
@@ -125,10 +128,18 @@ def layout_graph(graph: NoteGraph, *, spacing: float | None = None) -> Layout:
     radii = [node_radius(len(links)) for links in adjacency]
     small = len(keys) <= SMALL_GRAPH  # every node labelled: leave room for the labels
     spacing = spacing or (LABELLED_SPACING if small else SPACING)
-    cell = (spacing * 1.6, spacing * 0.6) if small else (2 * node_radius(0) + 2 * NODE_GAP,) * 2
-    xs, ys, width, height = place_nodes(adjacency, radii, keys, _loner_slots(graph), spacing=spacing, loner_cell=cell)
+    slots = _loner_slots(graph)
+    dot = 2 * node_radius(0)
+    if small:  # a list of dots with their names on the right, under a caption
+        widest = max((_label_width(_short(graph.nodes[i].title)) for i in slots if i is not None), default=0.0)
+        cell, gap = (dot + widest + 6 * LABEL_PAD + 2 * NODE_GAP, 2 * LABEL_FONT), 3 * CAPTION_FONT
+    else:
+        cell, gap = (dot + 2 * NODE_GAP,) * 2, 2 * spacing
+    xs, ys, width, height, apart = place_nodes(
+        adjacency, radii, keys, slots, spacing=spacing, loner_cell=cell, loner_gap=gap
+    )
     positions = {key: (xs[i], ys[i]) for i, key in enumerate(keys)}
-    return Layout(positions, dict(zip(keys, radii, strict=True)), width, height)
+    return Layout(positions, dict(zip(keys, radii, strict=True)), width, height, apart)
 
 
 def _loner_slots(graph: NoteGraph) -> list[int | None]:
@@ -178,13 +189,20 @@ def site_map_svg(
     description: str | None = None,
     labels: Literal["auto", "all", "none"] = "auto",
     id_prefix: str = "graph-map",
+    unlinked_caption: str = "Notes without links",
 ) -> str:
-    """The whole map as inline SVG for the page at `root` (its way back to the site root); "" with no notes."""
+    """The whole map as inline SVG for the page at `root` (its way back to the site root); "" with no notes.
+
+    Unlinked notes sit in a band of their own under a line and `unlinked_caption`.
+    """
     if not graph.nodes:
         return ""
     layout = layout or layout_graph(graph)
     dots = [_Dot(node, *layout.positions[node.key], layout.radii[node.key]) for node in graph.nodes]
-    dots = _with_labels(dots, graph, labels)
+    caption = None
+    if layout.loners_top is not None:
+        caption = _Label(MARGIN, layout.loners_top + 1.6 * CAPTION_FONT, "start", _plain(unlinked_caption))
+    dots = _with_labels(dots, graph, labels, [_label_box(caption, CAPTION_FONT)] if caption else [])
     if description is None:
         description = (
             f"{len(graph.nodes)} notes and {len(graph.edges)} links between them. "
@@ -192,7 +210,17 @@ def site_map_svg(
         )
     lines = [(layout.positions[a], layout.positions[b]) for a, b in graph.edges]
     css = "graph graph-map graph-large" if len(graph.nodes) > LARGE_GRAPH else "graph graph-map"
-    return _svg(graph, dots, lines, root=root, css=css, id_prefix=id_prefix, title=title, description=description)
+    return _svg(
+        graph,
+        dots,
+        lines,
+        root=root,
+        css=css,
+        id_prefix=id_prefix,
+        title=title,
+        description=description,
+        caption=caption,
+    )
 
 
 def neighbourhood_svg(
@@ -231,25 +259,67 @@ def neighbourhood_svg(
     )
 
 
-def _with_labels(dots: list[_Dot], graph: NoteGraph, labels: str) -> list[_Dot]:
-    """Label every node of a small map; on a big one the best-linked notes whose labels do not collide."""
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _with_labels(dots: list[_Dot], graph: NoteGraph, labels: str, taken: list[Box]) -> list[_Dot]:
+    """Label every node of a small map, the best-linked first; on a big one only the best-linked notes.
+
+    Each label takes the first spot around its dot (below, beside, above, then further out) where it
+    covers no other label, no other dot and nothing in `taken`; a label with no free spot is left out
+    (the note's title is still the link's name and tooltip).
+    """
     if labels == "none":
         return dots
     every = labels == "all" or len(dots) <= SMALL_GRAPH
     degree = {key: len(others) for key, others in graph.neighbours.items()}
     hubs = [dot for dot in dots if every or degree[dot.node.key] >= MIN_HUB_DEGREE]
     hubs.sort(key=lambda dot: -degree[dot.node.key])
-    taken: list[tuple[float, float, float, float]] = []
+    taken = list(taken)
+    circles = [(dot.node.key, (dot.x - dot.r, dot.y - dot.r, dot.x + dot.r, dot.y + dot.r)) for dot in dots]
     chosen: dict[str, _Label] = {}
     for dot in hubs if every else hubs[: 4 * MAX_HUB_LABELS]:
-        label = _Label(dot.x, dot.y + dot.r + LABEL_FONT, "middle", _short(dot.node.title))
-        box = _label_box(label)
-        if every or all(box[2] < b[0] or b[2] < box[0] or box[3] < b[1] or b[3] < box[1] for b in taken):
+        text = _short(dot.node.title)
+        for label in _label_spots(dot, text, lonely=degree[dot.node.key] == 0):
+            box = _label_box(label)
+            if any(_overlap(box, other, LABEL_PAD) for other in taken):
+                continue
+            if any(key != dot.node.key and _overlap(box, circle, 1.0) for key, circle in circles):
+                continue
             taken.append(box)
             chosen[dot.node.key] = label
-            if not every and len(chosen) == MAX_HUB_LABELS:
-                break
+            break
+        if not every and len(chosen) == MAX_HUB_LABELS:
+            break
     return [_Dot(dot.node, dot.x, dot.y, dot.r, chosen.get(dot.node.key)) for dot in dots]
+
+
+def _label_spots(dot: _Dot, text: str, *, lonely: bool) -> list[_Label]:
+    """Where a dot's label may go, best first: an unlinked note's on its right, as in a list."""
+    x, y, r, f = dot.x, dot.y, dot.r, LABEL_FONT
+    below, above, middle = y + r + f, y - r - 0.3 * f - LABEL_PAD, y + 0.35 * f
+    spots = [
+        _Label(x + r + 4, middle, "start", text),
+        _Label(x, below, "middle", text),
+        _Label(x, above, "middle", text),
+        _Label(x - r - 4, middle, "end", text),
+    ]
+    if not lonely:
+        spots.insert(0, spots.pop(1))
+    for step in (1, 2, 3):
+        spots += [
+            _Label(x, below + step * f, "middle", text),
+            _Label(x, above - step * f, "middle", text),
+            _Label(x + r, below + (step - 1) * f, "start", text),
+            _Label(x - r, below + (step - 1) * f, "end", text),
+            _Label(x + r, above - (step - 1) * f, "start", text),
+            _Label(x - r, above - (step - 1) * f, "end", text),
+        ]
+    return spots
+
+
+def _overlap(a: Box, b: Box, pad: float) -> bool:
+    return not (a[2] + pad <= b[0] or b[2] + pad <= a[0] or a[3] + pad <= b[1] or b[3] + pad <= a[1])
 
 
 def _reading_order(node: GraphNode) -> tuple[str, str]:
@@ -267,9 +337,10 @@ def _svg(
     title: str,
     description: str,
     center: str | None = None,
+    caption: _Label | None = None,
 ) -> str:
     """Links as one path under the nodes; nodes grouped by colour class, each a link named by its note's title."""
-    left, top, right, bottom = _bounds(dots)
+    left, top, right, bottom = _bounds(dots, [_label_box(caption, CAPTION_FONT)] if caption else [])
     ids = html.escape(id_prefix)
     parts = [
         f'<svg class="{css}" role="document" aria-labelledby="{ids}-title" aria-describedby="{ids}-desc" '
@@ -281,6 +352,12 @@ def _svg(
     if lines:
         path = "".join(f"M{_num(x1)} {_num(y1)}L{_num(x2)} {_num(y2)}" for (x1, y1), (x2, y2) in lines)
         parts.append(f'<path class="graph-edge" d="{path}"/>')
+    if caption:  # a line across the map, the caption under it, then the unlinked notes
+        line_y = _num(caption.y - 1.6 * CAPTION_FONT)
+        parts.append(f'<path class="graph-divider" d="M{_num(left + MARGIN)} {line_y}H{_num(right - MARGIN)}"/>')
+        parts.append(
+            f'<text class="graph-caption" x="{_num(caption.x)}" y="{_num(caption.y)}">{_text(caption.text)}</text>'
+        )
     by_class: dict[str, list[_Dot]] = {}
     for dot in dots:
         colour = group_class(graph, dot.node.group) + (" graph-center" if dot.node.key == center else "")
@@ -304,21 +381,43 @@ def _svg(
     return "\n".join(parts)
 
 
-def _bounds(dots: list[_Dot]) -> tuple[float, float, float, float]:
-    """The box around every circle and every label (its width guessed from its characters), plus a margin."""
+def _bounds(dots: list[_Dot], extra: list[Box]) -> tuple[float, float, float, float]:
+    """The box around every circle, every label (its width guessed from its characters) and `extra`, plus a margin."""
     left = min(dot.x - dot.r for dot in dots)
     top = min(dot.y - dot.r for dot in dots)
     right = max(dot.x + dot.r for dot in dots)
     bottom = max(dot.y + dot.r for dot in dots)
-    for box in (_label_box(dot.label) for dot in dots if dot.label):
+    for box in [_label_box(dot.label) for dot in dots if dot.label] + extra:
         left, top, right, bottom = min(left, box[0]), min(top, box[1]), max(right, box[2]), max(bottom, box[3])
     return math.floor(left - MARGIN), math.floor(top - MARGIN), math.ceil(right + MARGIN), math.ceil(bottom + MARGIN)
 
 
-def _label_box(label: _Label) -> tuple[float, float, float, float]:
-    width = sum(_units(char) for char in label.text) * LABEL_FONT * 0.55
+def _label_box(label: _Label, font: float = LABEL_FONT) -> Box:
+    """A generous guess of the box the browser draws the label in (ascent about 1 em, descent 0.3 em)."""
+    width = _label_width(label.text, font)
     start = {"start": label.x, "middle": label.x - width / 2, "end": label.x - width}[label.anchor]
-    return start, label.y - LABEL_FONT, start + width, label.y + LABEL_FONT * 0.3
+    return start, label.y - font, start + width, label.y + font * 0.3
+
+
+NARROW = frozenset(" .,:;'!|()[]{}ijlrtfI-")
+WIDE = frozenset("mwMW@%")
+
+
+def _label_width(text: str, font: float = LABEL_FONT) -> float:
+    """The width of a label in a common sans-serif, rounded up (DejaVu Sans, the widest usual, as the yardstick)."""
+    ems = 0.0
+    for char in text:
+        if _units(char) == 2:
+            ems += 1.0
+        elif char in NARROW:
+            ems += 0.4
+        elif char in WIDE:
+            ems += 1.0
+        elif char.isupper():
+            ems += 0.75
+        else:
+            ems += 0.64
+    return ems * font
 
 
 def _plain(text: str) -> str:

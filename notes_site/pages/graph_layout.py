@@ -6,7 +6,8 @@ nodes push with 1/d, a pull to the centre), with repulsion kept sub-quadratic: e
 nodes in nearby grid cells, summed per cell of a coarse grid for the rest. Big components are
 first coarsened by merging neighbours, laid out small and refined level by level, so 10,000
 notes take about a second. Then circles are pushed apart until none overlap, components are
-shelf-packed largest first, and notes without links fill a grid below.
+shelf-packed largest first, and notes without links fill a grid below, a gap apart so they do not
+look linked to the cluster above them.
 """
 
 from __future__ import annotations
@@ -40,11 +41,13 @@ def place_nodes(
     *,
     spacing: float,
     loner_cell: tuple[float, float],
-) -> tuple[list[float], list[float], float, float]:
-    """Centres of all nodes and the size of the picture; every circle lies inside it, none overlap.
+    loner_gap: float = 0.0,
+) -> tuple[list[float], list[float], float, float, float | None]:
+    """Centres of all nodes, the size of the picture, and where the unlinked notes start (None: nowhere apart).
 
-    `seeds` (one stable string per node) seed each component's layout by its first node, so a component
-    keeps its shape when notes elsewhere change; `loner_slots` orders the unlinked nodes, None leaves a gap.
+    Every circle lies inside the picture, none overlap. `seeds` (one stable string per node) seed each
+    component's layout by its first node, so a component keeps its shape when notes elsewhere change;
+    `loner_slots` orders the unlinked nodes, None leaves a gap; `loner_gap` is the free band above them.
     """
     pieces: list[Piece] = []
     for members in _components(adjacency):
@@ -56,8 +59,10 @@ def place_nodes(
             pieces.append((members, xs, ys))
     xs, ys = [0.0] * len(adjacency), [0.0] * len(adjacency)
     width, height = _pack(pieces, radii, xs, ys)
-    width, height = _grid(loner_slots, loner_cell, width, height, xs, ys)
-    return xs, ys, width + MARGIN, height + MARGIN
+    apart = height if pieces and any(slot is not None for slot in loner_slots) else None
+    gap = loner_gap if apart is not None else 0.0
+    width, height = _grid(loner_slots, loner_cell, width, height + gap, xs, ys)
+    return xs, ys, width + MARGIN, height + MARGIN, apart
 
 
 def _components(adjacency: list[list[int]]) -> list[list[int]]:
@@ -381,14 +386,15 @@ def _pack(pieces: list[Piece], radii: list[float], xs: list[float], ys: list[flo
 def _grid(
     slots: list[int | None], cell: tuple[float, float], width: float, height: float, xs: list[float], ys: list[float]
 ) -> tuple[float, float]:
-    """Unlinked nodes in rows under the connected part, in slot order."""
+    """Unlinked nodes in rows under the connected part, in slot order, each at the left of its cell
+    (half a cell height in), so a wide cell leaves room for a label on the right."""
     if not slots:
         return width, height
     cw, ch = cell
     columns = max(int((width - MARGIN) // cw), math.ceil(math.sqrt(len(slots) * 1.6 * ch / cw)), 1)
     for rank, node in enumerate(slots):
         if node is not None:
-            xs[node] = MARGIN + cw * (rank % columns + 0.5)
+            xs[node] = MARGIN + cw * (rank % columns) + ch / 2
             ys[node] = height + ch * (rank // columns + 0.5)
     rows = math.ceil(len(slots) / columns)
     return max(width, MARGIN + cw * columns), height + ch * rows

@@ -23,6 +23,7 @@ from notes_site.pages.feeds import (
 )
 from notes_site.pages.graph import graph_legend, group_class, neighbourhood_svg, site_map_svg
 from notes_site.pages.page import Dependents, Page
+from notes_site.pages.plurals import plural
 from notes_site.pages.views import NoteLink, NoteView, PageInfo, TocEntry
 from notes_site.site.model import PlacedNote
 from notes_site.urls import href, output_file, relative_root
@@ -204,8 +205,12 @@ class GraphPage:
 
     def context(self, cards: NoteCards) -> dict[str, Any]:
         graph = cards.graph()
-        intro = cards.strings.get("graph_intro", "").format(notes=len(graph.nodes), links=len(graph.edges))
-        svg = site_map_svg(graph, root="../", title=self.title, description=intro)
+        strings, language = cards.strings, cards.config.language
+        notes = plural(strings, language, "graph_notes", len(graph.nodes))
+        links = plural(strings, language, "graph_links", len(graph.edges))
+        intro = strings["graph_intro"].format(notes=notes, links=links)
+        unlinked = strings.get("graph_unlinked", "Notes without links")
+        svg = site_map_svg(graph, root="../", title=self.title, description=intro, unlinked_caption=unlinked)
         return {
             "svg": Markup(svg),
             "legend": graph_legend(graph),

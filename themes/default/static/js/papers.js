@@ -11,8 +11,12 @@
   var controls = document.querySelector('.papers-filters');
   var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
 
+  var saying = document.getElementById('papers-order');
+
   function cellValue(row, column, kind) {
-    var text = row.cells[column].textContent.trim();
+    var cell = row.cells[column];
+    if (kind === 'date') return cell.getAttribute('data-value') || '';
+    var text = cell.textContent.trim();
     if (kind === 'number') return text === '' ? -Infinity : parseFloat(text);
     return text.toLowerCase();
   }
@@ -21,6 +25,11 @@
     var ascending = header.getAttribute('aria-sort') !== 'ascending';
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell) { cell.removeAttribute('aria-sort'); });
     header.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+    if (saying) {  /* say the new order in words, as the page said the first one */
+      saying.textContent = saying.getAttribute('data-sorted-text')
+        .replace('{column}', header.textContent.trim())
+        .replace('{direction}', saying.getAttribute(ascending ? 'data-ascending' : 'data-descending'));
+    }
     var order = rows.map(function (row, index) { return [cellValue(row, column, kind), index, row]; });
     order.sort(function (a, b) {
       if (a[0] < b[0]) return ascending ? -1 : 1;
