@@ -34,3 +34,22 @@ def test_no_module_is_longer_than_a_reader_can_hold():
         if (count := len(path.read_text(encoding="utf-8").splitlines())) > LONGEST_MODULE
     }
     assert not too_long, f"split these modules by concern: {too_long}"
+
+
+def test_pages_carry_data_not_closures_and_are_signed_before_rendering(tmp_path):
+    """Every planned page of the example site pickles (no closures) and is signed when planning ends."""
+    import pickle
+    import shutil
+
+    from notes_site.build import BuildOptions, BuildReport, gather, read_inputs
+    from notes_site.output.cache import BuildCache
+
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    shutil.copy(REPO / "notes-site.yaml", site / "notes-site.yaml")
+    report = BuildReport()
+    gathered = gather(read_inputs(site, report), BuildOptions(site_root=site), BuildCache(), report)
+    pages = gathered.pages
+    assert len(pages) > 50 and all(page.signature for page in pages)
+    restored = pickle.loads(pickle.dumps([(page.info, page.template, page.data) for page in pages]))
+    assert [info.path for info, _template, _data in restored] == [page.path for page in pages]
