@@ -66,7 +66,7 @@ class Block:
 
     @property
     def where(self) -> str:
-        return f"{self.page.relative_to(REPO)}:{self.line}"
+        return f"{shown(self.page)}:{self.line}"
 
     def directive(self, name: str) -> list[str]:
         return [value for key, value in self.directives if key == name]
@@ -78,6 +78,10 @@ class Block:
     @property
     def is_transcript(self) -> bool:
         return self.language == "text" and self.text.lstrip("\n").startswith("$ ")
+
+
+def shown(page: Path) -> str:
+    return str(page.relative_to(REPO)) if page.is_relative_to(REPO) else str(page)
 
 
 def read_blocks(page: Path) -> list[Block]:
@@ -269,9 +273,9 @@ def run_block(shell: Shell, block: Block) -> None:
     elif kind == "transcript":
         steps = transcript(block)
         for number, (line, command, expected) in enumerate(steps, start=1):
-            output, code = shell.run(command, f"{block.page.relative_to(REPO)}:{line}")
+            output, code = shell.run(command, f"{shown(block.page)}:{line}")
             wanted = expected_exit(block) if number == len(steps) else 0
-            where = f"{block.page.relative_to(REPO)}:{line} (`$ {command}`)"
+            where = f"{shown(block.page)}:{line} (`$ {command}`)"
             if code != wanted:
                 message = f"{where}: exited with {code}, not {wanted}; it printed:\n{output}\n" + HOW_TO_MARK
                 pytest.fail(message, pytrace=False)
@@ -343,6 +347,14 @@ def test_blocks_marked_not_run(block):
         reason = f"the output of the block at line {block.output_of.line}, which is not run"
     assert reason, f"{block.where}: say why the block is not run: <!-- not run: why -->"
     pytest.skip(f"{block.where}: {reason}")
+
+
+def test_the_index_and_the_readme_list_every_docs_page():
+    index = (REPO / "docs" / "index.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    pages = [page.name for page in PAGES[1:] if page.name != "index.md"]
+    assert [name for name in pages if f"]({name})" not in index] == [], "docs/index.md does not list these pages"
+    assert [name for name in pages if f"](docs/{name})" not in readme] == [], "README.md does not list these pages"
 
 
 def test_the_runner_notices_a_changed_output(tmp_path, paper_services):
