@@ -28,6 +28,8 @@ class CheckReport(ProblemReport):
     notes: int = 0
     pages: int = 0
     duplicates: list[Duplicate] = field(default_factory=list)
+    linked_duplicates: list[Duplicate] = field(default_factory=list)  # the same paper on purpose: not a problem
+    information: list[str] = field(default_factory=list)  # worth knowing, not a problem
 
     def clean(self) -> bool:
         return not self.problems and not self.duplicates
@@ -45,14 +47,11 @@ def check_site(site_root: Path, output: Path | None = None, drafts: bool = False
     gathering = BuildReport()
     inputs = read_inputs(site_root.resolve(), gathering)
     config = inputs.config
-    if config.absolute_base is None:
-        report.problems.append(
-            warning(
-                f"`base_url: {config.base_url}` is not a full URL, so no Atom feed, sitemap.xml or canonical URL "
-                "is written.",
-                config.root / "notes-site.yaml",
-                hint="Set it to where the site will live, e.g. base_url: https://me.github.io/notes/",
-            )
+    if config.absolute_base is None:  # build's default, not a mistake: said, but it does not fail the check
+        report.information.append(
+            f"`base_url: {config.base_url}` is not a full URL, so the site has no Atom feed, sitemap.xml or "
+            "canonical URLs. Set it to where the site will live (base_url: https://me.github.io/notes/) "
+            "to get them."
         )
     cache_dir = cache_dir_for(site_root, (output or site_root / "public").resolve())
     check_cache_folder(cache_dir)
@@ -68,10 +67,33 @@ def check_site(site_root: Path, output: Path | None = None, drafts: bool = False
             report.problems.append(error(str(exc)))
             break  # one broken template fails every page that uses it: once is enough
     report.problems.extend(missing_link_targets(gathered.site, gathered.outputs()))
-    report.duplicates = find_duplicates(
+    duplicates = find_duplicates(
         [PaperCandidate(item.note.source, item.note.title, item.note.paper) for item in gathered.site.notes]
     )
+    outgoing = gathered.site.links.outgoing
+    report.duplicates = [d for d in duplicates if not linked_to_each_other(d, outgoing)]
+    report.linked_duplicates = [d for d in duplicates if linked_to_each_other(d, outgoing)]
     return report
+
+
+def linked_to_each_other(duplicate: Duplicate, outgoing: dict[str, tuple[str, ...]]) -> bool:
+    """True when the notes' links join them all: whoever wrote the second note knew of the first.
+
+    A second reading of a paper that links to the first note (`[[first-note]]`) is the same
+    paper on purpose, not a note written twice by mistake.
+    """
+    members = set(duplicate.sources)
+    reached = {duplicate.sources[0]}
+    edges = {(a, b) for a in members for b in outgoing.get(a, ()) if b in members}
+    edges |= {(b, a) for a, b in edges}
+    frontier = [duplicate.sources[0]]
+    while frontier:
+        current = frontier.pop()
+        for a, b in edges:
+            if a == current and b not in reached:
+                reached.add(b)
+                frontier.append(b)
+    return reached == members
 
 
 def missing_link_targets(site: Site, outputs: set[str]) -> list[Problem]:

@@ -331,6 +331,8 @@ def check(site_root: Path, drafts: bool, verbose: bool) -> None:
         print_failure(exc, verbose)
         sys.exit(exc.exit_code)
     content = site_root / "content"
+    for line in report.information:
+        click.echo(f"{click.style('note', bold=True)}: {line}")
     for problem in report.problems:
         label = click.style(problem.severity, fg="red" if problem.severity == "error" else "yellow", bold=True)
         click.echo(f"{label}: {problem}")
@@ -338,7 +340,14 @@ def check(site_root: Path, drafts: bool, verbose: bool) -> None:
         label = click.style("duplicate", fg="yellow", bold=True)
         files = " and ".join(str(content / source) for source in duplicate.sources)
         click.echo(f"{label}: {files} are likely notes on the same paper ({duplicate.reason}).")
-        click.echo("  Merge them into one note, or link one to the other and give them different `paper:` fields.")
+        click.echo(
+            "  Merge them into one note; or, if you wrote about the paper twice on purpose (a second reading), "
+            "link one note to the other ([[other-note]]) and check accepts them."
+        )
+    for duplicate in report.linked_duplicates:
+        files = " and ".join(str(content / source) for source in duplicate.sources)
+        same = "are notes on the same paper that link to each other, so they are not duplicates."
+        click.echo(f"{click.style('note', bold=True)}: {files} {same}")
     click.echo(report.summary())
     if not report.clean():
         sys.exit(1)

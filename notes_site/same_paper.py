@@ -75,6 +75,9 @@ SHORT_WORD = 8  # a longer extra word must sit in brackets or before a colon, wi
 MAX_FREE_WORDS = 2  # this many words there ("EfficientNet: …", "… (Transformer notes)")
 
 
+Reason = str | tuple[str, ...]  # an id match as its sentence, or the titles that matched
+
+
 MAX_REASONS = 3  # a group's sentence names this many matches, then counts the rest
 
 
@@ -106,7 +109,9 @@ def find_duplicates(items: Sequence[PaperCandidate]) -> list[Duplicate]:
         for key, reason in id_keys(item.paper):
             buckets[key].append(index)
             reasons.setdefault(key, reason)
-    links = [(members[0], other, reasons[key]) for key, members in buckets.items() for other in members[1:]]
+    links: list[tuple[int, int, Reason]] = [
+        (members[0], other, reasons[key]) for key, members in buckets.items() for other in members[1:]
+    ]
     links.extend(title_links(items))
     return group_links(items, links)
 
@@ -120,7 +125,8 @@ def id_keys(paper: Paper | None) -> Iterator[tuple[str, str]]:
         yield f"doi {paper.doi.lower()}", f"same DOI {paper.doi}"
 
 
-def title_links(items: Sequence[PaperCandidate]) -> Iterator[tuple[int, int, str]]:
+def title_links(items: Sequence[PaperCandidate]) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+    """Pairs of notes whose titles match, each with the titles that matched."""
     titles: list[list[TitleKey]] = []
     exact: dict[str, list[int]] = {}
     written: dict[str, str] = {}
@@ -131,13 +137,13 @@ def title_links(items: Sequence[PaperCandidate]) -> Iterator[tuple[int, int, str
             exact.setdefault(title.key, []).append(index)
             written.setdefault(title.key, title.written)
     for key, members in exact.items():
-        yield from ((members[0], other, f"titles match: “{written[key]}”") for other in members[1:])
+        yield from ((members[0], other, (written[key],)) for other in members[1:])
     for index, own_titles in enumerate(titles):
         for title in own_titles:
             for core in core_keys(title):
                 other = next((m for m in exact.get(core, ()) if m != index), None)
                 if other is not None:
-                    yield index, other, f"titles match: “{title.written}” and “{written[core]}”"
+                    yield index, other, (title.written, written[core])
 
 
 def candidate_titles(item: PaperCandidate) -> list[str]:
@@ -196,7 +202,7 @@ def core_keys(title: TitleKey) -> Iterator[str]:
                 yield " ".join(tokens[front : count - back])
 
 
-def group_links(items: Sequence[PaperCandidate], links: list[tuple[int, int, str]]) -> list[Duplicate]:
+def group_links(items: Sequence[PaperCandidate], links: list[tuple[int, int, Reason]]) -> list[Duplicate]:
     """Linked notes as groups (A~B and B~C is one group), each with its reasons in one sentence."""
     parent = list(range(len(items)))
 
@@ -210,15 +216,31 @@ def group_links(items: Sequence[PaperCandidate], links: list[tuple[int, int, str
         parent[root(first)] = root(second)
     members: dict[int, set[str]] = defaultdict(set)
     reasons: dict[int, dict[str, None]] = defaultdict(dict)
+    titles: dict[int, dict[str, str]] = defaultdict(dict)  # a title's key -> the title as first written
     for first, second, reason in links:
         group = root(first)
         members[group].update((items[first].source, items[second].source))
-        reasons[group][reason] = None
-    found = [Duplicate(tuple(sorted(sources)), sentence(list(reasons[group]))) for group, sources in members.items()]
+        if isinstance(reason, str):
+            reasons[group][reason] = None
+        else:
+            for title in reason:
+                titles[group].setdefault(title_key(title).key, title)
+    found = [
+        Duplicate(tuple(sorted(sources)), sentence(list(reasons[group]), list(titles[group].values())))
+        for group, sources in members.items()
+    ]
     return sorted((duplicate for duplicate in found if len(duplicate.sources) > 1), key=lambda d: d.sources)
 
 
-def sentence(reasons: list[str]) -> str:
+def sentence(reasons: list[str], titles: list[str]) -> str:
+    """`same arXiv id …; titles match: “A” and “B”`: every title named once, after the ids."""
+    if titles:
+        quoted = [f"“{title}”" for title in titles[:MAX_REASONS]]
+        more = len(titles) - MAX_REASONS
+        if more > 0:
+            quoted.append(f"{more} more")
+        listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        reasons = [*reasons, f"titles match: {listed}"]
     shown = "; ".join(reasons[:MAX_REASONS])
     more = len(reasons) - MAX_REASONS
     return f"{shown}; and {more} more match{'es' if more > 1 else ''}" if more > 0 else shown

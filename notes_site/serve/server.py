@@ -189,7 +189,12 @@ class DevServer:
                 if not problems:
                     self.state.generation += 1
                 self.state.condition.notify_all()
-            what = f"{len(changes)} change(s)" if changes else "start"
+            if not changes:
+                what = ""
+            elif len({change.path for change in changes}) == 1:
+                what = f" after a change to {shown_path(changes[0].path, self.site_root)}"
+            else:
+                what = f" after changes to {len({change.path for change in changes})} files"
             if problems:
                 for problem in problems:
                     where = (
@@ -198,9 +203,14 @@ class DevServer:
                         else (f"{problem['file']}: " if problem["file"] else "")
                     )
                     self.log(f"error: {where}{problem['message']}")
-                self.log(f"Build failed after {what} ({elapsed:.2f} s); still serving the last good site.")
+                if changes:
+                    self.log(f"The build{what} failed ({elapsed:.2f} s); still serving the last good site.")
+                else:
+                    self.log(f"The first build failed ({elapsed:.2f} s); save a fix and the site is built again.")
+            elif changes:
+                self.log(f"Rebuilt the site in {elapsed:.2f} s{what}.")
             else:
-                self.log(f"Rebuilt after {what} in {elapsed:.2f} s.")
+                self.log(f"Built the site in {elapsed:.2f} s.")
             return not problems
 
     def on_changes(self, changes: list[Change]) -> None:
@@ -488,3 +498,11 @@ RELOAD_SCRIPT = """<script id="notes-site-live-reload">(() => {
   events.addEventListener("ok", hide);
 })();</script>
 """
+
+
+def shown_path(path: Path, site_root: Path) -> str:
+    """A changed file as the user knows it: relative to the site folder when inside it."""
+    try:
+        return path.relative_to(site_root).as_posix()
+    except ValueError:
+        return str(path)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from notes_site.errors import Problem, warning
-from notes_site.markup.tokens import NOTE_SUFFIXES, heading_id
+from notes_site.markup.tokens import NOTE_SUFFIXES, Heading, heading_id
 from notes_site.site.model import SiteLinks
 from notes_site.site.resolve import FileNames, link_site_path
 from notes_site.urls import output_file, url_folder
@@ -193,9 +193,18 @@ def missing_anchors(placed: list[PlacedNote], links: SiteLinks) -> None:
                     "have; it links to the top of the note.",
                     item.note.path,
                     ref.line,
-                    "Check the heading's spelling: " + ", ".join(text for _level, _id, text in headings[:5]),
+                    heading_hint(ref.target, headings),
                 )
             )
+
+
+def heading_hint(target: str, headings: tuple[Heading, ...]) -> str:
+    """Name the note's headings to choose from, or say it has none."""
+    if not headings:
+        whole = f"link to the note itself, [[{target}]]," if target else "drop the `#…`"
+        return f"The note has no headings: {whole} or add the heading to it."
+    shown = ", ".join(text for _level, _id, text in headings[:5])
+    return f"Check the heading's spelling: {shown}" + (", …" if len(headings) > 5 else "") + "."
 
 
 def related_notes(placed: list[PlacedNote], count: int) -> dict[str, list[PlacedNote]]:
