@@ -125,6 +125,10 @@ def lighthouse_or_skip() -> None:
     missing = [str(path) for path in (LIGHTHOUSE, Path(CHROMIUM)) if not path.exists()]
     if not shutil.which("node"):
         missing.insert(0, "node")
+    try:
+        import playwright  # noqa: F401  (measures the host's benchmark index)
+    except ImportError:
+        missing.append("Playwright (pip install '.[test]')")
     if missing and in_ci:
         pytest.fail(f"Lighthouse must run in CI but {', '.join(missing)} is missing (.ci/run installs them).")
     if missing:
