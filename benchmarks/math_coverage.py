@@ -1,8 +1,15 @@
-"""How many of the notes' formulas become MathML, which fail and why, and how long conversion takes.
+"""How many of the notes' formulas become MathML, which fail and why, and how long conversion takes;
+and the share of KaTeX's supported commands that notes-site typesets.
 
-    python benchmarks/math_coverage.py                          # content/ and the standard 10,000-note corpus
+    python benchmarks/math_coverage.py                          # content/, the 10,000-note corpus, KaTeX's list
     python benchmarks/math_coverage.py content/ ~/notes/        # any folders of notes
+    python benchmarks/math_coverage.py --katex                  # only KaTeX's list
     python benchmarks/math_coverage.py --examples 5             # more example formulas per failure reason
+    python benchmarks/math_coverage.py --update-katex-table ~/KaTeX/docs/support_table.md   # a newer KaTeX
+
+KaTeX's list is its support table (docs/support_table.md; the npm package does not ship it): every
+command with the example formula KaTeX renders for it, kept in benchmarks/katex_support_table.json
+with its source and licence (MIT). Each example is typeset as notes-site typesets a note's formula.
 
 Formulas are found the way notes-site finds them, by parsing each note with its markdown-it
 pipeline. The standard corpus is /tmp/corpus/c10000 when it exists, or is generated into
@@ -14,6 +21,9 @@ once without the cache and once with it, which is what a build does.
 from __future__ import annotations
 
 import argparse
+import html
+import json
+import re
 import subprocess
 import sys
 import time
@@ -30,6 +40,13 @@ from notes_site.markup.pipeline import MarkdownPipeline  # noqa: E402
 GEN_CORPUS = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 STANDARD_CORPUS = Path("/tmp/corpus/c10000")
 GENERATED_CORPUS = Path("/tmp/mathcorpus")
+KATEX_TABLE = REPO / "benchmarks" / "katex_support_table.json"
+KATEX_SOURCE = "KaTeX v0.18.2 (commit 93c362b0a57e1e87684f08eb628ef4288938af2f), docs/support_table.md"
+KATEX_LICENCE = "MIT License, Copyright (c) 2013-2020 Khan Academy and other contributors"
+TABLE_ROW = re.compile(r"^\|(?P<name>[^|]+)\|(?P<rendered>[^|]*)\|(?P<source>.*?)\|?\s*$")  # some rows lack the last |
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|&<>\"'~^=:;,$%])")
+SHOWN_FORMULA = re.compile(r"^(\$\$?)(.*)\1$", re.DOTALL)
+PAGE_MACROS = {"\\VERT": "|"}  # the table page defines \VERT with \gdef to write a | inside a Markdown table
 MATH_TOKENS = {"math_inline": False, "math_inline_double": True, "math_block": True, "math_block_label": True}
 
 
@@ -134,6 +151,86 @@ def report(name: str, coverage: Coverage, examples: int) -> None:
     print()
 
 
+@dataclass(frozen=True)
+class KatexCommand:
+    name: str
+    tex: str  # the example formula KaTeX's table renders for it; "" when the table shows none
+    display: bool
+
+
+def katex_commands_from_table(markdown: str) -> tuple[list[KatexCommand], list[str]]:
+    """The supported commands of KaTeX's support table with their examples, and the unsupported names."""
+    supported, unsupported = [], []
+    for line in markdown.splitlines():
+        row = TABLE_ROW.match(line)
+        if not row or row["name"].startswith((":-", "Symbol/Function")):
+            continue
+        name = html.unescape(MARKDOWN_ESCAPE.sub(r"\1", row["name"].strip()))
+        rendered = row["rendered"].strip()
+        if "Not supported" in rendered:
+            unsupported.append(name)
+            continue
+        shown = SHOWN_FORMULA.match(rendered)
+        tex = html.unescape(shown[2]) if shown else ""
+        for macro, expansion in PAGE_MACROS.items():
+            tex = tex.replace(macro, expansion)
+        supported.append(KatexCommand(name, tex, bool(shown) and shown[1] == "$$"))
+    return supported, unsupported
+
+
+def write_katex_table(support_table: Path) -> None:
+    supported, unsupported = katex_commands_from_table(support_table.read_text(encoding="utf-8"))
+    header = {
+        "source": KATEX_SOURCE,
+        "licence": KATEX_LICENCE,
+        "note": "Command names and example formulas only, as `python benchmarks/math_coverage.py "
+        "--update-katex-table support_table.md` extracts them: [name, example, display].",
+    }
+    lines = [f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}," for key, value in header.items()]
+    rows = [json.dumps([c.name, c.tex, c.display], ensure_ascii=False) for c in supported]
+    lines += [
+        '"supported": [',
+        ",\n".join(rows),
+        "],",
+        f'"not_supported": {json.dumps(unsupported, ensure_ascii=False)}',
+    ]
+    KATEX_TABLE.write_text("{\n" + "\n".join(lines) + "\n}\n", encoding="utf-8")
+    print(f"{KATEX_TABLE}: {len(supported)} supported commands, {len(unsupported)} not supported")
+
+
+def katex_commands() -> list[KatexCommand]:
+    data = json.loads(KATEX_TABLE.read_text(encoding="utf-8"))
+    return [KatexCommand(name, tex, display) for name, tex, display in data["supported"]]
+
+
+def katex_failures(commands: list[KatexCommand]) -> dict[KatexCommand, str]:
+    """Each command whose example notes-site cannot typeset, with the reason notes-site gives."""
+    failures = {}
+    for command in commands:
+        try:
+            tex_to_mathml(command.tex, command.display)
+        except FormulaError as error:
+            failures[command] = error.reason
+    return failures
+
+
+def report_katex() -> None:
+    commands = katex_commands()
+    with_example = [command for command in commands if command.tex]
+    failures = katex_failures(with_example)
+    typeset = len(with_example) - len(failures)
+    source = json.loads(KATEX_TABLE.read_text(encoding="utf-8"))["source"]
+    print(f"## KaTeX's supported commands ({source})")
+    print(f"supported by KaTeX: {len(commands)}, with an example formula: {len(with_example)}")
+    print(f"typeset by notes-site: {typeset} of {len(with_example)} ({typeset / len(with_example):.1%})")
+    without = [command.name for command in commands if not command.tex]
+    print(f"no example to typeset ({len(without)}): {' '.join(without)}")
+    print(f"left ({len(failures)}):")
+    for command, reason in failures.items():
+        print(f"- {command.name}: {reason}   [{command.tex[:70]}]")
+    print()
+
+
 def standard_corpus() -> Path:
     if STANDARD_CORPUS.exists():
         return STANDARD_CORPUS
@@ -147,10 +244,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="*", type=Path, help="folders of notes (default: content/ and the corpus)")
     parser.add_argument("--examples", type=int, default=3, help="example formulas shown per failure reason")
+    parser.add_argument("--katex", action="store_true", help="only the share of KaTeX's supported commands")
+    parser.add_argument("--update-katex-table", type=Path, metavar="SUPPORT_TABLE_MD", help="re-extract KaTeX's list")
     options = parser.parse_args()
-    folders = options.folders or [REPO / "content", standard_corpus()]
-    for folder in folders:
-        report(str(folder), measure(folder), options.examples)
+    if options.update_katex_table:
+        write_katex_table(options.update_katex_table)
+        return
+    if not options.katex:
+        for folder in options.folders or [REPO / "content", standard_corpus()]:
+            report(str(folder), measure(folder), options.examples)
+    if options.katex or not options.folders:
+        report_katex()
 
 
 if __name__ == "__main__":

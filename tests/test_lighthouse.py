@@ -1,0 +1,266 @@
+"""Lighthouse, as a phone on a slow 4G network, scores 100 in performance, accessibility, best
+practices and SEO on pages with math and without, in the light and in the dark colour scheme
+(performance on pages with math: not yet, see SLOW_FONT).
+
+Lighthouse comes from npm (tests/js/package.json, `npm ci --prefix tests/js`) and drives Debian's
+Chromium; without them the test is skipped, except in CI, where it must run. The sites are served
+gzipped, as every host docs/publishing.md names serves them. To score another page, add it to PAGES.
+
+Lighthouse simulates its phone by slowing the host's CPU down 4 times, which assumes a host of
+benchmark index about 1,500 (Lighthouse's docs/throttling.md). A shared CI machine is often slower,
+and under load much slower, so before each run the host is measured with Lighthouse's own benchmark
+in Chromium and the slowdown scaled to it: the simulated phone stays the same phone.
+
+    python tests/test_lighthouse.py 2024/01/24/clip/ --site example --scheme dark   # one report, by hand
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from notes_site.build import BuildOptions, build_site  # noqa: E402
+
+LIGHTHOUSE = REPO / "tests" / "js" / "node_modules" / "lighthouse" / "cli" / "index.js"
+CHROMIUM = "/usr/bin/chromium"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+SITES = {  # a site to build: its settings file and its content folder, copied from the repository
+    "example": (REPO / "notes-site.yaml", REPO / "content"),
+    "gallery": (REPO / "tests/fixtures/math-gallery/notes-site.yaml", REPO / "tests/fixtures/math-gallery/content"),
+}
+PAGES = {  # name: (site, path of the page)
+    "note with math": ("example", "2024/01/24/clip/"),
+    "formula gallery": ("gallery", "gallery/"),
+    "archive, no math": ("example", "archives/"),
+}
+DEFAULT_SLOWDOWN, HOST_INDEX_FOR_DEFAULT = 4, 1533  # Lighthouse's CPU throttling calculator: 4x at 1533
+PAGE_FUNCTIONS = REPO / "tests" / "js" / "node_modules" / "lighthouse" / "core" / "lib" / "page-functions.js"
+SCHEMES = {"light": 1, "dark": 0}  # Blink's preferredColorScheme setting: 0 is dark
+WITH_MATH = {"note with math", "formula gallery"}
+# Not done yet (issue 16): Lighthouse counts a font that arrives before the first paint as blocking it,
+# and the math font a note fetches (139 KB + 50 KB) costs its first paint about half a second on slow
+# 4G: performance 0.85-0.99 on these pages, measured 2026-12-04. Strict=False because a run where the
+# font lands after the first paint scores 100.
+SLOW_FONT = "the math font delays the first paint on slow 4G (0.85-0.99); issue 16"
+COMPRESSED = (".html", ".css", ".js", ".svg", ".json", ".xml", ".txt", ".bib")
+
+pytestmark = pytest.mark.browser
+
+
+class GzipHandler(SimpleHTTPRequestHandler):
+    """Static files, text gzipped when the browser accepts it, as GitHub Pages and Netlify serve them."""
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.suffix in COMPRESSED and path.is_file() and self.path.endswith(("/", path.name))):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return _Body(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+class _Body:
+    """What send_head returns: a file-like body that copyfile can read."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def read(self, size: int = -1) -> bytes:
+        data, self.data = (self.data, b"") if size < 0 else (self.data[:size], self.data[size:])
+        return data
+
+    def close(self) -> None:
+        pass
+
+
+@contextmanager
+def serving(public: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(public)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def build(site: str, root: Path) -> Path:
+    settings, content = SITES[site]
+    shutil.copy(settings, root / "notes-site.yaml")
+    shutil.copytree(content, root / "content")
+    report = build_site(BuildOptions(site_root=root))
+    assert report.errors == [], report.problems
+    return root / "public"
+
+
+def lighthouse_or_skip() -> None:
+    in_ci = os.environ.get("CI", "").lower() == "true"
+    missing = [str(path) for path in (LIGHTHOUSE, Path(CHROMIUM)) if not path.exists()]
+    if not shutil.which("node"):
+        missing.insert(0, "node")
+    try:
+        import playwright  # noqa: F401  (measures the host's benchmark index)
+    except ImportError:
+        missing.append("Playwright (pip install '.[test]')")
+    if missing and in_ci:
+        pytest.fail(f"Lighthouse must run in CI but {', '.join(missing)} is missing (.ci/run installs them).")
+    if missing:
+        pytest.skip(f"{', '.join(missing)} missing: apt-get install chromium nodejs npm; npm ci --prefix tests/js")
+
+
+def host_benchmark_index() -> float:
+    """Lighthouse's BenchmarkIndex of this machine now, measured in Chromium as Lighthouse measures it."""
+    from playwright.sync_api import sync_playwright
+
+    script = (
+        f"import {{pageFunctions}} from {json.dumps(PAGE_FUNCTIONS.as_uri())};"
+        "process.stdout.write(pageFunctions.computeBenchmarkIndex.toString())"
+    )
+    source = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
+        try:
+            return browser.new_page().evaluate(f"({source.stdout})()")
+        finally:
+            browser.close()
+
+
+def cpu_slowdown(index: float) -> float:
+    """The slowdown that turns this host into the phone Lighthouse's default 4x makes of a 1533 host."""
+    return max(1.0, round(DEFAULT_SLOWDOWN * index / HOST_INDEX_FOR_DEFAULT, 2))
+
+
+def lighthouse(url: str, scheme: str) -> dict:
+    """One Lighthouse run with its mobile settings (a mid-range phone, slow 4G, simulated)."""
+    flags = f"--headless=new --no-sandbox --disable-gpu --blink-settings=preferredColorScheme={SCHEMES[scheme]}"
+    command = [
+        "node",
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        "--output-path=stdout",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--disable-full-page-screenshot",
+        f"--throttling.cpuSlowdownMultiplier={cpu_slowdown(host_benchmark_index())}",
+        f"--chrome-flags={flags}",
+    ]
+    environment = {**os.environ, "CHROME_PATH": CHROMIUM}
+    done = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300, check=False)
+    assert done.returncode == 0, f"Lighthouse failed on {url}:\n{done.stderr[-3000:]}"
+    return json.loads(done.stdout)
+
+
+def shortfalls(report: dict) -> list[str]:
+    """Every audit that cost points, with what Lighthouse measured, for a message that says what to fix."""
+    weighted = {
+        ref["id"] for category in report["categories"].values() for ref in category["auditRefs"] if ref["weight"]
+    }
+    found = []
+    for name in sorted(weighted):
+        audit = report["audits"][name]
+        if audit["score"] is not None and audit["score"] < 1:
+            found.append(f"{name}: {audit['score']} ({audit.get('displayValue') or audit['title']})")
+    return found
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Iterator[dict[str, str]]:
+    """Each site of PAGES built once and served; its base URL by site name."""
+    lighthouse_or_skip()
+    with ExitStack() as stack:
+        urls = {}
+        for site in sorted({site for site, _ in PAGES.values()}):
+            public = build(site, tmp_path_factory.mktemp(site))
+            urls[site] = stack.enter_context(serving(public))
+        yield urls
+
+
+@pytest.fixture(scope="module")
+def reports(served) -> Callable[[str, str], dict]:
+    """One Lighthouse run per page and scheme, shared by the tests that read it."""
+    done: dict[tuple[str, str], dict] = {}
+
+    def report_of(page: str, scheme: str) -> dict:
+        if (page, scheme) not in done:
+            site, path = PAGES[page]
+            done[page, scheme] = lighthouse(served[site] + path, scheme)
+        return done[page, scheme]
+
+    return report_of
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("page", PAGES)
+def test_accessibility_best_practices_and_seo_score_100(reports, page, scheme):
+    report = reports(page, scheme)
+    scores = {name: report["categories"][name]["score"] for name in CATEGORIES if name != "performance"}
+    assert all(score == 1 for score in scores.values()), f"{page} ({scheme}): {scores}; {conditions(report)}"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize(
+    "page",
+    [
+        pytest.param(page, marks=pytest.mark.xfail(reason=SLOW_FONT, strict=False)) if page in WITH_MATH else page
+        for page in PAGES
+    ],
+)
+def test_performance_scores_100(reports, page, scheme):
+    report = reports(page, scheme)
+    score = report["categories"]["performance"]["score"]
+    assert score == 1, f"{page} ({scheme}): performance {score}; {conditions(report)}"
+
+
+def conditions(report: dict) -> str:
+    benchmark = report["environment"]["benchmarkIndex"]
+    slowdown = report["configSettings"]["throttling"]["cpuSlowdownMultiplier"]
+    return f"host benchmark index {benchmark:.0f}, CPU slowdown {slowdown}; {shortfalls(report)}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Print the Lighthouse scores of one built page.")
+    parser.add_argument("path", help="the page's path, e.g. 2024/01/24/clip/")
+    parser.add_argument("--site", choices=SITES, default="example")
+    parser.add_argument("--scheme", choices=SCHEMES, default="light")
+    parser.add_argument("--json", type=Path, help="also save the whole report here")
+    options = parser.parse_args()
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder, serving(build(options.site, Path(folder))) as url:
+        report = lighthouse(url + options.path, options.scheme)
+    if options.json:
+        options.json.write_text(json.dumps(report), encoding="utf-8")
+    print({name: report["categories"][name]["score"] for name in CATEGORIES})
+    print(conditions(report))
+
+
+if __name__ == "__main__":
+    main()
