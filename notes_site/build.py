@@ -65,9 +65,15 @@ class BuildOptions:
     progress: Progress | None = None
     publish_with_errors: bool = True  # serve keeps the last good site instead
 
+    cache_dir: Path | None = None  # serve keeps its cache in its own private temporary folder
+
     @property
     def output_dir(self) -> Path:
         return self.output if self.output is not None else self.site_root / "public"
+
+    def cache_folder(self, output: Path) -> Path:
+        """Where this build's cache lives: always in the site folder, unless serve gives its own."""
+        return self.cache_dir if self.cache_dir is not None else cache_dir_for(self.site_root, output)
 
 
 @dataclass
@@ -172,13 +178,13 @@ def build_site(options: BuildOptions, session: BuildSession | None = None) -> Bu
     """
     output = options.output_dir.resolve()
     check_output_folder(options.site_root.resolve(), output)
-    check_cache_folder(cache_dir_for(options.site_root, output))
+    check_cache_folder(options.cache_folder(output))
 
     def waiting() -> None:
         if options.progress:
             options.progress("waiting for another build of this site to finish", 0, 0)
 
-    with OutputLock(output, cache_dir_for(options.site_root, output) / "lock", on_wait=waiting):
+    with OutputLock(output, options.cache_folder(output) / "lock", on_wait=waiting):
         return build_locked(options, output, session)
 
 
@@ -230,8 +236,8 @@ def cache_for(options: BuildOptions, output: Path, session: BuildSession | None,
     if session is not None and session.cache is not None and not options.clean:
         return session.cache
     if options.clean:
-        return BuildCache(folder=cache_dir_for(options.site_root, output))
-    cache, problem = load_cache(cache_dir_for(options.site_root, output))
+        return BuildCache(folder=options.cache_folder(output))
+    cache, problem = load_cache(options.cache_folder(output))
     if problem:
         report.problems.append(warning(problem + "."))
     return cache
@@ -366,7 +372,7 @@ def remember(
             session.live = LiveSite(options, gathered, output)
         return
     try:
-        save_cache(cache_dir_for(options.site_root, output), cache, notes_changed)
+        save_cache(options.cache_folder(output), cache, notes_changed)
     except OSError as exc:
         report.problems.append(
             warning(f"the build cache could not be saved ({exc}); the next build will be a full one.")

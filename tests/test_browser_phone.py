@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
 SCHEMES = ["light", "dark"]
-MENU = ["Home", "Tags", "Categories", "Archives", "Papers", "Graph"]
+MENU = ["Home", "Tags", "Categories", "Archives", "Papers", "Graph", "About"]  # the example site adds About
 NOTE = "2024/01/24/clip/index.html"
 
 # What moved since the page started loading (buffered layout-shift entries, as Chromium counts them for

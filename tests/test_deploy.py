@@ -236,7 +236,7 @@ def test_no_build_refuses_an_output_changed_by_hand(notes, remote):
 
 
 def test_a_build_with_errors_is_not_deployed(notes, remote):
-    notes.note("bad.md", "title: Bad\ndate: 2024-02-30")
+    notes.note("bad.md", "title: [Bad\ndate: 2024-02-01")  # front matter that is not YAML: an error
     with pytest.raises(DeployError, match="build reported 1 error"):
         deploy(notes, remote)
     assert git("branch", "--list", cwd=remote) == ""

@@ -93,7 +93,7 @@ def test_a_missing_theme_says_what_to_do(built):
 
 
 def test_notes_with_errors_are_reported_together_and_the_rest_is_built(built):
-    built.note("bad1.md", "title: Bad\ndate: yesterday")
+    built.note("bad1.md", "title: [Bad, list]\ndate: 2024-01-02")  # a title must be text
     built.note("bad2.md", "title: [unclosed")
     report = built.build()
     assert len(report.errors) == 2

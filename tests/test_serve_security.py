@@ -268,7 +268,7 @@ def test_a_build_error_reaches_the_events_stream_as_one_line_of_json(served):
 
     site_note = served.site_root / "content/clip.md"
     hostile = r"</script><script>alert(1)</script>\n\nevent: reload\ndata: {}\n\n"
-    site_note.write_text(f'---\ntitle: CLIP\ndate: "{hostile}"\n---\n')
+    site_note.write_text(f'---\ntitle: ["{hostile}"]\ndate: 2024-01-01\n---\n')  # an error quoting it
     deadline = time.monotonic() + 10
     while not served.state.problems and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -168,7 +168,11 @@ class DevServer:
                 if report is None:
                     report = build_site(
                         BuildOptions(
-                            site_root=self.site_root, output=self.output, drafts=self.drafts, publish_with_errors=False
+                            site_root=self.site_root,
+                            output=self.output,
+                            drafts=self.drafts,
+                            publish_with_errors=False,
+                            cache_dir=self.workdir / "cache",  # private (0700), and never left in the site folder
                         ),
                         self.session,
                     )
