@@ -376,3 +376,32 @@ def test_pages_at_addresses_notes_site_makes_itself_are_left_out_and_the_site_bu
         assert "vision" in text_of(listing)  # notes-site's own page, listing the term
         if kept:
             assert (site / "public" / kept / "index.html").is_file()
+
+
+def test_the_tex_macros_a_jekyll_blogs_mathjax_reads_become_math_macros(tmp_path):
+    """vlad17.github.io (jekyll-paper-blog) defines \\vx, \\norm, \\E in _includes/tex-preamble.html,
+    inside `$$` its MathJax reads on every page; 1,400 of its formulas use them."""
+    blog = tmp_path / "blog"
+    write(blog / "_config.yml", "title: Blog\n")
+    preamble = r"""
+        {% raw %}
+        $$
+        \newcommand{\vx}{\textbf{x}}
+        \newcommand{\norm}[1]{\left\| #1 \right\|} % norms
+        \DeclareMathOperator*{\argmin}{argmin}
+        \DeclareMathOperator\mathExp{\mathbb{E}}
+        \newcommand{\E}{\mathExp}
+        \def\sumn{\sum_{n=0}^\infty}
+        $$
+        {% endraw %}
+        """
+    write(blog / "_includes/tex-preamble.html", preamble)
+    post = r"A step \\(\vx_{t+1} = \argmin_{\vx} \E\norm{\vx}\\) and $$\sumn x_n$$."
+    write(blog / "_posts/2020-01-01-sgd.md", "---\ntitle: SGD\n---\n" + post + "\n")
+    result = run_import_kind("jekyll", blog, tmp_path / "site")
+    assert result.exit_code == 0, result.output
+    assert "6 TeX macros their MathJax read, as `math_macros:`" in result.output
+    report = build_site(BuildOptions(site_root=tmp_path / "site"))
+    assert report.errors == [] and report.warnings == [], report.problems
+    page = (tmp_path / "site/public/2020/01/01/sgd.html").read_text(encoding="utf-8")
+    assert page.count("<math") == 2 and "math-error" not in page
