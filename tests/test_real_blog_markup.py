@@ -252,10 +252,11 @@ def body_of_file(name: str) -> str:
         (body_of("triple-dollar.md"), [r"L=-y\log\hat{y}-(1-y)\log (1-\hat{y})", None, r"\gamma"]),
         ("Text\n\n$$$L=y^2$$$\n\nnext\n", ["L=y^2"]),
         ("a $$$x$$$ b and $$$y$$$\n", ["x", "y"]),
+        ("对于10$$Mbps$$的以太网，在争用期内可以发送512$$bit$$，也即64字节。\n", ["Mbps", "bit"]),
     ],
-    ids=["hexo-archer-abbrlink", "block", "inline"],
+    ids=["hexo-archer-abbrlink", "block", "inline", "double-after-a-digit"],
 )
-def test_triple_dollars_are_a_display_formula_as_kramed_shows_them(text, expected):
+def test_the_dollar_forms_kramed_typeset_are_display_formulas(text, expected):
     rendered = pipeline.render(text)
     assert rendered.formula_failures == ()
     found = formulas(rendered.body_html)

@@ -103,8 +103,24 @@ def parse_inline(state, silent: bool) -> bool:
 
 
 def parse_triple_dollar(state, silent: bool) -> bool:
-    """`$$$x$$$`, which dollarmath reads as `$$` around `$x`: a display formula inside the sentence."""
+    """`$$$x$$$`, which dollarmath reads as `$$` around `$x`: a display formula inside the sentence.
+
+    Also `512$$bit$$`, which dollarmath refuses after a digit (it guards `$10` of money, never
+    written with two dollars); kramed typeset it (hexo-archer-abbrlink).
+    """
     src, start = state.src, state.pos
+    after_digit = start > 0 and src[start - 1].isdigit() and src.startswith("$$", start)
+    if after_digit and not src.startswith("$$$", start):
+        end = src.find("$$", start + 2, state.posMax)
+        tex = src[start + 2 : end] if end > 0 else ""
+        if not tex.strip() or "$" in tex:
+            return False
+        if not silent:
+            token = state.push("math_inline_double", "math", 0)
+            token.content = tex
+            token.markup = "$$"
+        state.pos = end + 2
+        return True
     if not src.startswith("$$$", start) or src.startswith("$$$$", start):
         return False
     end = src.find("$$$", start + 3, state.posMax)
