@@ -34,12 +34,12 @@ from notes_site.migrate import (
     read_settings,
     relative_links,
     set_front_matter,
-    tex_macros,
     translate_permalink,
     write_note,
     yaml_setting,
 )
 from notes_site.migrate.hexo import HEXO_LANGUAGES
+from notes_site.migrate.macros import tex_macros
 
 POST_NAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$")  # Jekyll's: other files in _posts are no posts
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkdown", ".mkdn", ".mkd")
