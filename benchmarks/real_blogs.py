@@ -42,6 +42,7 @@ MIRRORS = Path("/work/.mirror")
 LISTING_DIRS = {"page", "tags", "tag", "categories", "category", "archives", "archive", "series"}
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " · ", " :: ", "｜")
 MORE_MARKER = re.compile(r"<!--\s*more\s*-->", re.I)
+SHOWN_DAY = re.compile(r"\b(\d{4})[-/.](\d{2})[-/.](\d{2})\b")
 EXAMPLES = 4
 
 
@@ -57,15 +58,20 @@ class SourcePost:
     image_names: frozenset[str]
 
 
-def checkout(mirrors: Path, tree: dict, into: Path) -> list[str]:
+def checkout(mirrors: Path, tree: dict, into: Path, history: bool = False) -> list[str]:
     """Write one pinned tree of a mirrored repository into a folder, every file dated at the commit.
 
     Mirrors may lack large files (fetched snapshots leave out files of 4 MiB and more), so instead
     of `git archive`, which stops at the first missing one, the blobs are read one by one and the
-    missing ones returned by path.
+    missing ones returned by path. With `history`, the folder is a clone at that commit, as a
+    user's blog is: the import dates posts without `date` by their first commit.
     """
     git_dir = mirrors / tree["repo"].replace("/", "+") / "repo"
     git = ["git", "-C", str(git_dir)]
+    if history:
+        subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", str(git_dir), str(into)], check=True)
+        subprocess.run(["git", "-C", str(into), "update-ref", "--no-deref", "HEAD", tree["commit"]], check=True)
+        subprocess.run(["git", "-C", str(into), "read-tree", tree["commit"]], check=True)
     listing = subprocess.run(
         [*git, "ls-tree", "-r", "-z", tree["commit"], "--", tree["path"] or "."], check=True, capture_output=True
     ).stdout.decode("utf-8", "surrogateescape")
@@ -162,6 +168,8 @@ class PageScan(HTMLParser):
         self.body_class = body_class  # only this element's inside counts for text, math and images
         self.title = ""
         self.dates: list[str] = []
+        self.dates_shown: list[str] = []  # dates in the text of an element classed as a time or date
+        self._dated = 0
         self.published_meta = ""
         self.refresh = ""
         self.images: list[str] = []
@@ -180,6 +188,9 @@ class PageScan(HTMLParser):
             elif self.body_class in attr.get("class", "").split():
                 self._body_depth = 1
         self._in_title |= tag == "title"
+        if tag not in self.VOID:
+            classes = attr.get("class", "").lower()
+            self._dated += self._dated > 0 or "time" in classes or "date" in classes
         self._skip += tag in self.SKIP_TEXT and self._body_depth > 0
         self._note_attributes(tag, attr)
 
@@ -204,10 +215,14 @@ class PageScan(HTMLParser):
         if tag in self.SKIP_TEXT and self._skip:
             self._skip -= 1
         self._in_title &= tag != "title"
+        if tag not in self.VOID and self._dated:
+            self._dated -= 1
         if self.body_class and self._body_depth and tag not in self.VOID:
             self._body_depth -= 1
 
     def handle_data(self, data: str) -> None:
+        if self._dated and (day := SHOWN_DAY.search(data)):
+            self.dates_shown.append("-".join(day.groups()))
         if self._in_title:
             self.title += data
         elif self._body_depth and not self._skip:
@@ -331,8 +346,9 @@ def count_images(root: Path, page_path: Path, images: list[str], names: frozense
 
 
 def shown_date(page: PageScan, url: str) -> str:
-    """The day a page shows its post under: its first <time datetime>, its meta, or its URL."""
-    for value in [*page.dates[:1], page.published_meta]:
+    """The day a page shows its post under: its first <time datetime>, the first date shown in an
+    element classed as a time or date (archer's `post-intro-time`), its meta (in UTC), or its URL."""
+    for value in [*page.dates[:1], *page.dates_shown[:1], page.published_meta]:
         if value:
             return value[:10]
     dated = re.search(r"(\d{4})/(\d{2})/(\d{2})", url)
@@ -469,7 +485,7 @@ def measure_blog(blog: dict, mirrors: Path, work: Path) -> BlogResult:
     compared = f"{published['repo']}@{published['commit'][:7]}" if published else f"{blog['kind']} built here"
     result = BlogResult(blog["name"], blog["kind"], compared)
     source, site, theirs = work / "source", work / "site", work / "theirs"
-    result.missing_in_mirror = checkout(mirrors, blog["source"], source)
+    result.missing_in_mirror = checkout(mirrors, blog["source"], source, history=True)
     if published:
         result.missing_in_mirror += checkout(mirrors, published, theirs)
     else:

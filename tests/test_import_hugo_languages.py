@@ -71,6 +71,7 @@ def test_menu_entries_to_hugo_listings_lead_to_notes_site_pages(imported):
     assert "the menu entry `Posts` (posts, Hugo's listing of a section) leads to the home page" in output
     assert "the menu entry `Archive` (archive, a Hugo listing) leads to notes-site's /archives/" in output
     assert "a page the new site does not have" not in output
+    assert "the menu entry `About`" not in output  # the bundle about/index.md is a page, not a section's listing
     for page in ("index.html", "posts/hkdf/index.html", "zh/posts/hkdf/index.html"):
         html = (site / "public" / page).read_text(encoding="utf-8")
         nav = re.search(r"<nav.*?</nav>", html, re.S).group(0)
@@ -79,3 +80,13 @@ def test_menu_entries_to_hugo_listings_lead_to_notes_site_pages(imported):
         for link in links:
             target = (site / "public" / page).parent / link
             assert (target / "index.html").is_file() or target.is_file(), f"{page}: menu link {link} is broken"
+        about = [link for link in links if ((site / "public" / page).parent / link).resolve() == site / "public/about"]
+        assert about, f"{page}: no menu link to the About page"
+
+
+def test_each_languages_about_page_keeps_its_address(imported):
+    """content/en/about/ and content/zh/about/ both make an /about/ page to notes-site; Hugo puts zh's under /zh/."""
+    site, output, report = imported
+    assert "关于" in (site / "public/zh/about/index.html").read_text(encoding="utf-8")
+    assert "About" in (site / "public/about/index.html").read_text(encoding="utf-8")
+    assert not [problem for problem in report.problems if "about" in str(problem)]

@@ -342,3 +342,21 @@ def test_the_images_load_in_chromium_from_disk(typora, hugo, tmp_path):
             shown = [(src, width) for src, width in images if "missing" not in src]
             assert len(shown) >= 3, (page, images)
             assert all(width > 0 for _src, width in shown), (page, images)
+
+
+def test_a_windows_backslash_in_a_raw_html_path_is_a_slash_as_browsers_read_it(site):
+    """hexo-next-typora's DeepCover.md, written in Typora on Windows: `<img src="DeepCover\\Fig3.png">`,
+    which their site (and any browser, for an http URL) showed as DeepCover/Fig3.png."""
+    site.note(
+        "DeepCover.md",
+        "title: DeepCover\ndate: 2020-08-24",
+        '<img src="DeepCover\\Fig3.png" alt="Fig3" style="zoom:60%;" />\n',
+    )
+    (site.root / "content/DeepCover").mkdir()
+    (site.root / "content/DeepCover/Fig3.png").write_bytes(png(2, 2, (30, 30, 200)))
+    report = site.build()
+    assert report.errors == [] and report.warnings == [], report.problems
+    note = page_html(site.public, "2020/08/24/deepcover/")
+    (url,) = image_urls(note)
+    assert "\\" not in url and "%5C" not in url
+    assert_files_exist(site.public, "2020/08/24/deepcover/", [url])

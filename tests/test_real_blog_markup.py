@@ -245,3 +245,23 @@ def test_dollars_of_money_are_still_no_formula(text):
 
 def body_of_file(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (body_of("triple-dollar.md"), [r"L=-y\log\hat{y}-(1-y)\log (1-\hat{y})", None, r"\gamma"]),
+        ("Text\n\n$$$L=y^2$$$\n\nnext\n", ["L=y^2"]),
+        ("a $$$x$$$ b and $$$y$$$\n", ["x", "y"]),
+        ("对于10$$Mbps$$的以太网，在争用期内可以发送512$$bit$$，也即64字节。\n", ["Mbps", "bit"]),
+    ],
+    ids=["hexo-archer-abbrlink", "block", "inline", "double-after-a-digit"],
+)
+def test_the_dollar_forms_kramed_typeset_are_display_formulas(text, expected):
+    rendered = pipeline.render(text)
+    assert rendered.formula_failures == ()
+    found = formulas(rendered.body_html)
+    assert len(found) == len(expected)
+    assert all(tex.strip() == want.strip() for tex, want in zip(found, expected, strict=True) if want)
+    assert "$" not in shown_text(rendered.body_html)
+    assert 'class="math display"' in rendered.body_html

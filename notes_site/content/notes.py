@@ -59,6 +59,7 @@ class ParseSettings:
     math: str = "mathml"
     search: str = "text"  # what plain text notes keep for the search index: "", "text" or "code"
     excerpt_separator: str = ""
+    math_macros: tuple[tuple[str, str], ...] = ()
 
 
 def parse_settings(config: SiteConfig) -> ParseSettings:
@@ -70,6 +71,7 @@ def parse_settings(config: SiteConfig) -> ParseSettings:
         config.math,
         search,
         config.excerpt.separator,
+        config.math_macros,
     )
 
 
@@ -293,16 +295,18 @@ def parse_notes(
     return results
 
 
-_pipelines: dict[tuple[int, str, str], MarkdownPipeline] = {}  # one per process and settings, built once
+_pipelines: dict[tuple, MarkdownPipeline] = {}  # one per process and settings, built once
 
 
 def parse_chunk(
     files: list[NoteFile], settings: ParseSettings, progress: Callable[[str, int, int], None] | None = None
 ) -> list[ParsedNote]:
-    key = (settings.auto_excerpt_length, settings.math, settings.search)
+    key = (settings.auto_excerpt_length, settings.math, settings.search, settings.math_macros)
     pipeline = _pipelines.get(key)
     if pipeline is None:
-        pipeline = _pipelines[key] = MarkdownPipeline(settings.auto_excerpt_length, settings.math, settings.search)
+        pipeline = _pipelines[key] = MarkdownPipeline(
+            settings.auto_excerpt_length, settings.math, settings.search, settings.math_macros
+        )
     results = []
     for done, file in enumerate(files, start=1):
         results.append(parse_file(file, settings, pipeline))

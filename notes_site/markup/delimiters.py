@@ -16,6 +16,9 @@ like `$…$` and `$$…$$`:
 - `\[`, `\\[` and `\begin{…}` starting a line (not continuing a paragraph) begin a display
   formula that ends at the end of a line with the matching closer, before any blank line.
 
+- `$$$ … $$$`, a display formula in kramed and Pandoc (Hexo blogs with hexo-renderer-kramed),
+  inside a sentence or on lines of its own.
+
 Code spans and code blocks are never read: the rules only run where Markdown text is parsed.
 
 Also works around a bug of mdit-py-plugins' dollarmath (docs/upstream/mdit-py-plugins-dollarmath.md):
@@ -44,6 +47,8 @@ def math_delimiters_plugin(md: MarkdownIt) -> None:
     # `\begin{align}` inside a paragraph's `$$…$$` stays that formula's.
     md.block.ruler.before("math_block", "math_block_backslash", parse_display_block)
     md.inline.ruler.before("math_inline", "math_inline_backslash", parse_inline)
+    md.inline.ruler.before("math_inline", "math_inline_triple", parse_triple_dollar)
+    md.core.ruler.after("block", "math_block_triple", strip_triple_dollar)
     rules = md.inline.ruler.__rules__
     dollar = next(rule for rule in rules if rule.name == "math_inline")
     md.inline.ruler.at("math_inline", at_paragraph_start(dollar.fn))
@@ -95,6 +100,50 @@ def parse_inline(state, silent: bool) -> bool:
         token.markup = src[start:first]
     state.pos = end + 2 + escaped
     return True
+
+
+def parse_triple_dollar(state, silent: bool) -> bool:
+    """`$$$x$$$`, which dollarmath reads as `$$` around `$x`: a display formula inside the sentence.
+
+    Also `512$$bit$$`, which dollarmath refuses after a digit (it guards `$10` of money, never
+    written with two dollars); kramed typeset it (hexo-archer-abbrlink).
+    """
+    src, start = state.src, state.pos
+    after_digit = start > 0 and src[start - 1].isdigit() and src.startswith("$$", start)
+    if after_digit and not src.startswith("$$$", start):
+        end = src.find("$$", start + 2, state.posMax)
+        tex = src[start + 2 : end] if end > 0 else ""
+        if not tex.strip() or "$" in tex:
+            return False
+        if not silent:
+            token = state.push("math_inline_double", "math", 0)
+            token.content = tex
+            token.markup = "$$"
+        state.pos = end + 2
+        return True
+    if not src.startswith("$$$", start) or src.startswith("$$$$", start):
+        return False
+    end = src.find("$$$", start + 3, state.posMax)
+    tex = src[start + 3 : end] if end > 0 else ""
+    if not tex.strip() or "$" in tex:
+        return False
+    if not silent:
+        token = state.push("math_inline_double", "math", 0)
+        token.content = tex
+        token.markup = "$$$"
+    state.pos = end + 3
+    return True
+
+
+def strip_triple_dollar(state) -> None:
+    """A `$$$x$$$` block, which dollarmath's block rule reads as `$$` around `$x$`: the formula is x.
+
+    TeX has no `$` inside display math, so a block formula wrapped in single dollars is this one.
+    """
+    for token in state.tokens:
+        content = token.content.strip() if token.type in ("math_block", "math_block_label") else ""
+        if len(content) > 2 and content[0] == content[-1] == "$" and "$" not in content[1:-1]:
+            token.content = content[1:-1]
 
 
 def find_closer(src: str, pos: int, stop: int, bracket: str, escaped: bool) -> int:

@@ -20,6 +20,7 @@ from latex2mathml import commands, exceptions
 from latex2mathml.converter import Converter
 from latex2mathml.symbols_parser import SYMBOLS
 
+from notes_site.markup.math_macros import Macros, expand_macros
 from notes_site.markup.math_tables import LAYOUTS, build
 from notes_site.markup.math_tex import katex_to_latex2mathml
 from notes_site.markup.math_typography import polish
@@ -92,13 +93,14 @@ class FormulaError(Exception):
 
 
 @lru_cache(maxsize=8192)
-def tex_to_mathml(tex: str, display: bool) -> str:
+def tex_to_mathml(tex: str, display: bool, macros: Macros = ()) -> str:
     """One `<math>` element for HTML5, its TeX kept in an annotation for copy and paste and screen readers.
 
     Cached because notes repeat the same symbols ($x$, $\\theta$) over and over; failures are not cached.
+    `macros` are the site's own names (`math_macros:`), expanded first; the annotation keeps them.
     """
     tex = tex.strip()
-    source = prepared(tex)
+    source = prepared(expand_macros(tex, macros))
     problem = brace_problem(source) or unknown_name_problem(source) if tex else "the formula is empty"
     if problem:
         raise FormulaError(tex, problem)
@@ -344,7 +346,7 @@ def typeset_formula(tex: str, display: bool, line: int, env: dict) -> str | None
         return None
 
     try:
-        return tex_to_mathml(tex, display)
+        return tex_to_mathml(tex, display, env.get("math_macros", ()))
     except FormulaError as exc:
         env.setdefault("formula_failures", []).append(FormulaFailure(line, tex, exc.reason))
         return None

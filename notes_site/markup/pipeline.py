@@ -30,6 +30,7 @@ from notes_site.markup.highlight import render_code_block, render_fence
 from notes_site.markup.hugo import hugo_shortcodes_plugin
 from notes_site.markup.liquid import liquid_tags_plugin
 from notes_site.markup.math import render_math_display, render_math_display_inline, render_math_inline
+from notes_site.markup.math_macros import Macros
 from notes_site.markup.math_tables import number_equations
 from notes_site.markup.obsidian import obsidian_plugin
 from notes_site.markup.rawhtml import raw_html_links_plugin
@@ -82,10 +83,14 @@ class RenderedMarkdown:
 class MarkdownPipeline:
     """Markdown text in, HTML (with link markers) out."""
 
-    def __init__(self, auto_excerpt_length: int = 0, math: str = "mathml", search: str = "") -> None:
-        """`search`: "" keeps no plain text, "text" the prose, "code" the prose and the code blocks."""
+    def __init__(
+        self, auto_excerpt_length: int = 0, math: str = "mathml", search: str = "", math_macros: Macros = ()
+    ) -> None:
+        """`search`: "" keeps no plain text, "text" the prose, "code" the prose and the code blocks;
+        `math_macros`: the site's own TeX names, expanded in every formula."""
         self.auto_excerpt_length = auto_excerpt_length
         self.math = math
+        self.math_macros = math_macros
         self.search = search
         md = MarkdownIt("commonmark", {"html": True, "typographer": False})
         md.enable(["table", "strikethrough"])
@@ -119,7 +124,13 @@ class MarkdownPipeline:
         self.md = md
 
     def render(self, text: str) -> RenderedMarkdown:
-        env: dict = {"math": self.math, "formula_failures": [], "search": self.search, "markup_warnings": []}
+        env: dict = {
+            "math": self.math,
+            "math_macros": self.math_macros,
+            "formula_failures": [],
+            "search": self.search,
+            "markup_warnings": [],
+        }
         tokens = self.parse(text, env)
         found = {
             "wikilinks": tuple(env.get("wikilinks", ())),
@@ -162,6 +173,7 @@ class MarkdownPipeline:
             env.update(
                 {
                     "math": self.math,
+                    "math_macros": self.math_macros,
                     "formula_failures": [],
                     "search": self.search,
                     "markup_warnings": [],

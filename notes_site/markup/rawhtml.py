@@ -10,7 +10,7 @@ note appears on, and they are recorded as `LinkRef`s with their line for backlin
 from __future__ import annotations
 
 import re
-from html import unescape
+from html import escape, unescape
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -76,9 +76,17 @@ def mark_urls(html: str, first_line: int, links: list[LinkRef]) -> str:
 
 
 def mark(value: str, line: int, image: bool, links: list[LinkRef]) -> str:
-    """The attribute value as written, wrapped in markers when it leads into the site."""
+    """The attribute value as written, wrapped in markers when it leads into the site.
+
+    A backslash in its path is a slash, as browsers read it in http(s) URLs: Typora on Windows
+    writes `<img src="DeepCover\\Fig3.png">`, which their site showed.
+    """
     url = unescape(value.strip())
     if not is_local(url):
         return value
+    end = min((url.find(sign) for sign in "?#" if sign in url), default=len(url))
+    if "\\" in url[:end]:
+        url = url[:end].replace("\\", "/") + url[end:]
+        value = escape(url, quote=True)
     links.append(LinkRef(url, line, image))
     return LINK_OPEN + value.strip() + LINK_CLOSE

@@ -426,19 +426,27 @@ def keep_old_addresses(
         notes = dates_from_origins(notes, origins, config.tzinfo, report)
     notes = fill_missing_dates(notes, site_root, [])
     site, _problems = assemble_site(config, notes, tree.assets)
-    pinned = []
-    for item in [*site.notes, *site.pages]:
-        file = item.note.path
-        meta = note_meta(file)
+    placed = {item.note.source: item.path for item in [*site.notes, *site.pages]}
+    pinned, dropped = [], []
+    for note in notes:  # a note pushed aside by another at its place (Hugo's zh/about/ by about/) included
+        meta = note_meta(note.path)
         if meta is None:
             continue
-        imported = ImportedNote(item.note.source, file, meta, item.note, item.path)
-        old = old_address(imported)
-        if old is None:
-            continue
-        if old.strip("/") != item.path.strip("/"):
-            set_front_matter(file, "permalink", "/" + old.lstrip("/"))
+        path = placed.get(note.source, "")
+        old = old_address(ImportedNote(note.source, note.path, meta, note, path))
+        address = (old if old is not None else path).strip("/").removesuffix("index.html").rstrip("/")
+        if note.standalone and note.source in placed and address in GENERATED_PAGES:
+            note.path.unlink()  # its menu entry now leads to the page notes-site makes there
+            dropped.append(f"{note.source} (/{address}/)")
+        elif old is not None and (old.strip("/") != path.strip("/") or note.source not in placed):
+            set_front_matter(note.path, "permalink", "/" + old.lstrip("/"))
             pinned.append(f"/{old.lstrip('/')}")
+    if dropped:
+        report.add(
+            "converted",
+            f"{len(dropped)} page{'s' if len(dropped) > 1 else ''} at an address notes-site makes itself "
+            f"({', '.join(dropped)}) left out: the menu leads to notes-site's own page there",
+        )
     report_menu_without_pages(config, site, report, {old.lstrip("/") for old in pinned})
     if pinned:
         examples = ", ".join(pinned[:3]) + (" …" if len(pinned) > 3 else "")
@@ -560,6 +568,7 @@ def relative_links(content: Path, site_prefix: str, report: ImportReport) -> Non
 
 # Pages every notes-site site has, besides its notes and its category and tag pages.
 SITE_PAGES = ("", "archives/", "categories/", "tags/", "papers/", "papers/by-year/", "papers/by-venue/", "graph/")
+GENERATED_PAGES = {page.rstrip("/") for page in SITE_PAGES} | {"search", "404.html"}  # as "tags", "404.html"
 
 
 def report_menu_without_pages(config: Any, site: Any, report: ImportReport, pinned: set[str] = frozenset()) -> None:

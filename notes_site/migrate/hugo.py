@@ -424,7 +424,8 @@ def hugo_menu(menus: dict[str, Any], content: Path, report: ImportReport) -> dic
     entries = menus.get("main") if isinstance(menus, dict) else None
     if not isinstance(entries, list):
         return {}
-    sections = {folder.name.lower() for folder in content.iterdir() if folder.is_dir()} if content.is_dir() else set()
+    folders = [folder for folder in content.iterdir() if folder.is_dir()] if content.is_dir() else []
+    sections = {folder.name.lower() for folder in folders if not (folder / "index.md").is_file()}  # not a bundle
     ordered = sorted((e for e in entries if isinstance(e, dict)), key=lambda e: e.get("weight", 0))
     menu = {}
     for entry in ordered:
@@ -434,7 +435,7 @@ def hugo_menu(menus: dict[str, Any], content: Path, report: ImportReport) -> dic
         if "://" not in url and (path in LISTINGS or path in sections):
             menu[title] = LISTINGS.get(path, "/")
             what = "Hugo's listing of a section" if path in sections else "a Hugo listing"
-            shown = "the home page (every note)" if path in sections else f"notes-site's /{LISTINGS[path]}"
+            shown = f"notes-site's /{LISTINGS[path]}" if path in LISTINGS else "the home page (every note)"
             report.add("converted", f"the menu entry `{title}` ({url}, {what}) leads to {shown}")
         else:
             menu[title] = url

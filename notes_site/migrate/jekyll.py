@@ -39,6 +39,7 @@ from notes_site.migrate import (
     yaml_setting,
 )
 from notes_site.migrate.hexo import HEXO_LANGUAGES
+from notes_site.migrate.macros import tex_macros
 
 POST_NAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$")  # Jekyll's: other files in _posts are no posts
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkdown", ".mkdn", ".mkd")
@@ -108,6 +109,9 @@ def import_jekyll(source: Path, target: Path) -> ImportReport:
         plain_liquid_urls(page)
     relative_links(content, str(data.get("baseurl") or ""), report)
     settings += jekyll_menu(pages, content, data, report)
+    macros = tex_macros(sorted(source.glob("_includes/*.html")) + sorted(source.glob("_layouts/*.html")), report)
+    if macros:
+        settings += yaml_setting("math_macros", macros) + "\n"
     (target / CONFIG_FILE).write_text(settings, encoding="utf-8")
     keep_old_addresses(target, jekyll_address(data), report, "capitals, punctuation, Jekyll-only tokens")
     return report
