@@ -135,8 +135,12 @@ def lighthouse_or_skip() -> None:
         pytest.skip(f"{', '.join(missing)} missing: apt-get install chromium nodejs npm; npm ci --prefix tests/js")
 
 
-def host_benchmark_index() -> float:
-    """Lighthouse's BenchmarkIndex of this machine now, measured in Chromium as Lighthouse measures it."""
+def host_benchmark_index(browser=None) -> float:
+    """Lighthouse's BenchmarkIndex of this machine now, measured in Chromium as Lighthouse measures it.
+
+    In the test suite `browser` is the session's Chromium (Playwright cannot start a second one
+    while it runs); by hand, a Chromium is started for the measurement.
+    """
     from playwright.sync_api import sync_playwright
 
     script = (
@@ -144,6 +148,12 @@ def host_benchmark_index() -> float:
         "process.stdout.write(pageFunctions.computeBenchmarkIndex.toString())"
     )
     source = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=True)
+    if browser is not None:
+        page = browser.new_page()
+        try:
+            return page.evaluate(f"({source.stdout})()")
+        finally:
+            page.close()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
         try:
@@ -157,7 +167,7 @@ def cpu_slowdown(index: float) -> float:
     return max(1.0, round(DEFAULT_SLOWDOWN * index / HOST_INDEX_FOR_DEFAULT, 2))
 
 
-def lighthouse(url: str, scheme: str) -> dict:
+def lighthouse(url: str, scheme: str, browser=None) -> dict:
     """One Lighthouse run with its mobile settings (a mid-range phone, slow 4G, simulated)."""
     flags = f"--headless=new --no-sandbox --disable-gpu --blink-settings=preferredColorScheme={SCHEMES[scheme]}"
     command = [
@@ -169,7 +179,7 @@ def lighthouse(url: str, scheme: str) -> dict:
         "--output-path=stdout",
         f"--only-categories={','.join(CATEGORIES)}",
         "--disable-full-page-screenshot",
-        f"--throttling.cpuSlowdownMultiplier={cpu_slowdown(host_benchmark_index())}",
+        f"--throttling.cpuSlowdownMultiplier={cpu_slowdown(host_benchmark_index(browser))}",
         f"--chrome-flags={flags}",
     ]
     environment = {**os.environ, "CHROME_PATH": CHROMIUM}
@@ -204,14 +214,14 @@ def served(tmp_path_factory) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def reports(served) -> Callable[[str, str], dict]:
+def reports(served, browser) -> Callable[[str, str], dict]:
     """One Lighthouse run per page and scheme, shared by the tests that read it."""
     done: dict[tuple[str, str], dict] = {}
 
     def report_of(page: str, scheme: str) -> dict:
         if (page, scheme) not in done:
             site, path = PAGES[page]
-            done[page, scheme] = lighthouse(served[site] + path, scheme)
+            done[page, scheme] = lighthouse(served[site] + path, scheme, browser)
         return done[page, scheme]
 
     return report_of

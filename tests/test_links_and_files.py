@@ -18,7 +18,6 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin
 
 import pytest
-from browser import chromium_browser
 from click.testing import CliRunner
 from conftest import SiteFolder
 from pagetools import local_target
@@ -321,7 +320,7 @@ def test_the_reading_list_and_bibtex_links_of_cjk_and_spaced_addresses_lead_to_f
 # ---------- in a browser, from disk ----------
 
 
-def test_the_images_load_in_chromium_from_disk(typora, hugo, tmp_path):
+def test_the_images_load_in_chromium_from_disk(typora, hugo, tmp_path, browser):
     jekyll = tmp_path / "jekyll"
     assert CliRunner().invoke(main, ["import", "jekyll", str(JEKYLL), "--to", str(jekyll)]).exit_code == 0
     assert CliRunner().invoke(main, ["build", "--site", str(jekyll)]).exit_code == 0
@@ -331,8 +330,8 @@ def test_the_images_load_in_chromium_from_disk(typora, hugo, tmp_path):
         hugo / "public/posts/figures/index.html",
         jekyll / "public/2024/05/22/clip/index.html",
     ]
-    with chromium_browser() as browser:
-        tab = browser.new_page()
+    tab = browser.new_page()
+    try:
         for page in pages:
             tab.goto(page.as_uri())
             images = tab.evaluate(
@@ -342,6 +341,8 @@ def test_the_images_load_in_chromium_from_disk(typora, hugo, tmp_path):
             shown = [(src, width) for src, width in images if "missing" not in src]
             assert len(shown) >= 3, (page, images)
             assert all(width > 0 for _src, width in shown), (page, images)
+    finally:
+        tab.close()
 
 
 def test_a_windows_backslash_in_a_raw_html_path_is_a_slash_as_browsers_read_it(site):
