@@ -18,6 +18,7 @@ from typing import Any
 
 from notes_site.config import SiteConfig
 from notes_site.content.fields import (
+    CONTROL,
     EDITED_KEYS,
     KNOWN_KEYS,
     LATE_POSTED_KEYS,
@@ -164,6 +165,18 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         fields.warn("title", f"the title is empty; the note is titled `{stem}` after its file name.", "Write a title.")
         title = None
     body = split.body
+    control = CONTROL.search(body)
+    if control:
+        names = ", ".join(f"U+{ord(c):04X}" for c in sorted(set(CONTROL.findall(body))))
+        fields.problems.append(
+            warning(
+                f"the text contains control characters ({names}), which cannot be shown; they were removed.",
+                source.path,
+                split.body_line + body.count("\n", 0, control.start()),
+                "Delete them: an editor that shows invisible characters finds them.",
+            )
+        )
+        body = CONTROL.sub("", body)
     heading = first_heading(body)
     if heading is not None and (title is None and "title" not in meta or same_name(heading[1], title or "")):
         # Obsidian and plain Markdown notes name themselves in a first `# Heading`: shown once, as the title.
