@@ -33,7 +33,7 @@ from notes_site.output.cache import (
     save_cache,
 )
 from notes_site.output.render import Renderer, render_pages
-from notes_site.output.themes import Theme, find_theme, load_strings
+from notes_site.output.themes import Theme, builtin_themes_dir, find_theme, load_strings
 from notes_site.output.write import (
     MARKER,
     OutputLock,
@@ -177,14 +177,23 @@ def build_site(options: BuildOptions, session: BuildSession | None = None) -> Bu
     Two builds of one output never run at once: the second waits for the first.
     """
     output = options.output_dir.resolve()
-    check_output_folder(options.site_root.resolve(), output)
-    check_cache_folder(options.cache_folder(output))
+    check_output_folder(options.site_root.resolve(), output, builtin_themes_dir())
+    cache_folder = options.cache_folder(output)
+    check_cache_folder(cache_folder)
+    try:
+        cache_folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create the build cache folder {cache_folder} ({exc.strerror or exc}). notes-site keeps its "
+            "cache and its lock in the site folder, so that folder must be writable: copy the site somewhere "
+            "you may write, or make it writable."
+        ) from exc
 
     def waiting() -> None:
         if options.progress:
             options.progress("waiting for another build of this site to finish", 0, 0)
 
-    with OutputLock(output, options.cache_folder(output) / "lock", on_wait=waiting):
+    with OutputLock(output, cache_folder / "lock", on_wait=waiting):
         return build_locked(options, output, session)
 
 
@@ -220,6 +229,7 @@ def read_inputs(site_root: Path, report: ProblemReport) -> Inputs:
     theme = find_theme(config)
     strings = load_strings(theme, config.language)
     tree = scan_content(config.content_dir)
+    report.problems.extend(theme.problems)
     report.problems.extend(tree.problems)
     if not config.content_dir.is_dir():
         report.problems.append(
@@ -302,7 +312,10 @@ def write(
     try:
         writer = PatchedOutput(output) if incremental else StagedOutput(output)
     except OSError as exc:
-        raise OutputError(f"cannot create the output folder {output}: {exc}.") from exc
+        raise OutputError(
+            f"cannot create the output folder {output} ({exc.strerror or exc}: {exc.filename or output}). "
+            "Check that you may write there, or choose another folder with --output."
+        ) from exc
     try:
         render_pages(stale, gathered.renderer, gathered.plan.cards, writer, options.progress)
         report.pages_written = writer.files_written

@@ -391,13 +391,25 @@ def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]
             )
     for group, (_holder, keys) in GROUPS.items():
         for key, value in data.get(group, {}).items():
+
+            def report_nested(message: str, hint: str = "", key: Any = key, group: str = group) -> None:
+                line = nested_key_line(text, group, key) or key_line(text, group)
+                problems.append(error(message, path, line, hint))
+
             if key not in keys:
-                report(str(key), f"unknown setting `{group}.{key}`.", did_you_mean(str(key), keys))
+                report_nested(f"unknown setting `{group}.{key}`.", did_you_mean(str(key), keys))
                 continue
             expected, meaning = keys[key]
             wrong_type = not isinstance(value, expected) or (expected is int and isinstance(value, bool))
             if wrong_type or not group_value_allowed(group, key, value):
-                report(key, f"`{group}.{key}` must be {meaning}.")
+                report_nested(f"`{group}.{key}` must be {meaning}.")
+    theme = data.get("theme", "default")
+    if not theme.strip() or theme.strip() in (".", "..") or re.search(r"[/\\\x00-\x1f]|^[A-Za-z]:", theme):
+        report(
+            "theme",
+            f"`theme: {theme}` is not the name of a theme: it must be a folder name, not a path.",
+            "Put the theme in themes/<name>/ in the site folder and write `theme: <name>` (or leave out `theme`).",
+        )
     if data.get("math", "mathml") not in MATH_ENGINES:
         report(
             "math",
@@ -434,6 +446,22 @@ def check_math_macros(macros: dict[Any, Any], path: Path, text: str) -> list[Pro
             message = f"`math_macros.{name.lstrip(chr(92))}` must be TeX text, like `\\mathbf{{x}}`."
             problems.append(error(message, path, key_line(text, "math_macros"), "Put the definition in quotes."))
     return problems
+
+
+def nested_key_line(text: str, group: str, key: Any) -> int | None:
+    """The line of `key` inside the group `group:` (block or flow style), for messages."""
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    for group_node, value_node in root.value:
+        if group_node.value == group and isinstance(value_node, yaml.MappingNode):
+            for key_node, _value in value_node.value:
+                if key_node.value == str(key):
+                    return key_node.start_mark.line + 1
+    return None
 
 
 def canonical_zone(name: str) -> str | None:

@@ -1,13 +1,14 @@
 """Split a note's text into front matter and body, and read the front matter.
 
-YAML between `---` lines (Hexo, Hugo, Jekyll, Zola all agree), or TOML between
-`+++` lines (Hugo, Zola). Dates are left as text for `dates.parse_date`, so every
-date goes through one parser with one set of messages. Every way a file can fail
+YAML between `---` lines (Hexo, Hugo, Jekyll, Zola all agree), TOML between
+`+++` lines (Hugo, Zola), or a JSON object opening the file (Hugo). Dates are left as
+text for `dates.parse_date`, so every date goes through one parser with one set of messages. Every way a file can fail
 to be read ends in a `FrontMatterError` with the file's line, never in a crash.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ class FrontMatterError(ValueError):
 @dataclass(frozen=True)
 class SplitText:
     meta_text: str  # "" when the note has no front matter
-    meta_format: str  # "yaml", "toml" or "" (none)
+    meta_format: str  # "yaml", "toml", "json" or "" (none)
     body: str
     body_line: int  # the line number (1-based) where the body starts in the file
 
@@ -100,7 +101,56 @@ def not_text_error(head: bytes) -> FrontMatterError:
     )
 
 
+JSON_START = re.compile(r'\{[ \t]*(?:\n[ \t]*)*["}]')  # `{ "title": …`, not Liquid's `{%` or Hugo's `{{<`
+NEAR_FENCE = re.compile(r"(?:-{3,}|\+{3,})")
+ODD_BLANKS = "\u00a0\u2007\u202f\u3000\u200b\u2060\ufeff"  # look like nothing, are not ASCII blanks
+
+
+def split_json(text: str) -> SplitText:
+    """Hugo's JSON front matter: an object that opens the file; the body starts on the line after it."""
+    try:
+        _data, end = json.JSONDecoder().raw_decode(text)
+    except json.JSONDecodeError as exc:
+        raise FrontMatterError(
+            f"the JSON front matter is invalid ({exc.msg}, column {exc.colno}).",
+            exc.lineno,
+            'Write it as a JSON object: { "title": "My note", "tags": ["a", "b"] }, or start the note with '
+            "`---` for YAML.",
+        ) from exc
+    first_newline = text.find("\n")
+    alone = 0 <= first_newline < end and not text[1:first_newline].strip()
+    meta = text[first_newline + 1 : end] if alone else text[1:end]  # from line 2, as for YAML, when `{` is alone
+    line_end = text.find("\n", end)
+    body_start = len(text) if line_end < 0 else line_end + 1
+    return SplitText(meta, "json", text[body_start:], text.count("\n", 0, body_start) + 1)
+
+
+def near_miss_fence(text: str) -> str | None:
+    """What is wrong with a first line that was meant to open front matter but does not (`----`, `---` + NBSP).
+
+    Only when a closing fence and a `key:` line follow, so a note that opens with a rule is left alone.
+    """
+    first, _, rest = text.partition("\n")
+    stripped = first.strip(" \t" + ODD_BLANKS)
+    if not NEAR_FENCE.fullmatch(stripped):
+        return None
+    if stripped in ("---", "+++"):
+        odd = next((c for c in first if c in ODD_BLANKS), None)
+        if odd is None:
+            return None
+        problem = f"has an invisible character (U+{ord(odd):04X}) beside `{stripped}`"
+    else:
+        problem = f"is `{stripped}`, not `{stripped[:3]}`"
+    lines = rest.split("\n")[:200]
+    closing = next((i for i, line in enumerate(lines) if NEAR_FENCE.fullmatch(line.strip(" \t" + ODD_BLANKS))), None)
+    if closing is None or not any(re.match(r"^[\w\"'-]+[ \t]*[:=]", line) for line in lines[:closing]):
+        return None
+    return problem
+
+
 def split_front_matter(text: str) -> SplitText:
+    if JSON_START.match(text):
+        return split_json(text)
     for fence, kind in (("---", "yaml"), ("+++", "toml")):
         if text.startswith(fence) and text[3:4] in ("\n", " ", "\t", ""):
             if text[3:].strip(" \t") and not text[3:].lstrip(" \t").startswith("\n"):
@@ -141,6 +191,12 @@ def load_meta(split: SplitText) -> dict[str, Any]:
         return {}
     if split.meta_format == "toml":
         return load_toml(split)
+    if split.meta_format == "json":
+        data = json.loads("{" + split.meta_text)  # split_json has read it once: it is valid
+        if not isinstance(data, dict):
+            raise FrontMatterError("the JSON front matter must be an object.", 1)
+        check_size(data, 1)
+        return data
     try:
         data = yaml.load(split.meta_text, Loader=FrontMatterLoader)
     except yaml.YAMLError as exc:

@@ -77,3 +77,19 @@ def test_sigterm_during_an_import_leaves_nothing_behind(tmp_path):
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) != 0
     assert list(out.iterdir()) == []
+
+
+def test_a_hugo_note_with_json_front_matter_keeps_it_json_when_the_import_adds_a_key(tmp_path):
+    """Hugo reads a JSON object at the top of a file as front matter; so does notes-site (issue 15)."""
+    from datetime import UTC, datetime
+
+    from notes_site.frontmatter import load_meta, split_front_matter
+    from notes_site.migrate import set_front_matter
+
+    note = tmp_path / "post.md"
+    note.write_text('{\n  "title": "JSON post",\n  "tags": ["a"]\n}\n\nThe body, kept.\n', encoding="utf-8")
+    set_front_matter(note, "date", datetime(2024, 1, 2, 3, 4, tzinfo=UTC))
+    split = split_front_matter(note.read_text(encoding="utf-8"))
+    assert split.meta_format == "json"
+    assert load_meta(split) == {"title": "JSON post", "tags": ["a"], "date": "2024-01-02T03:04:00+00:00"}
+    assert split.body == "\nThe body, kept.\n"

@@ -277,6 +277,21 @@ GENERATED: dict[str, tuple[Any, dict[str, Any]]] = {
             "posix": True,
         },
     ),
+    "theme-link-to-nothing": (
+        lambda root: (
+            link(root, "themes/default/static/gone.css", "../../../nowhere/gone.css"),
+            link(root, "themes/default/templates/note.html", "missing.html"),
+        ),
+        {
+            "severity": "warning",
+            "file": "themes/default/",
+            "message": "which does not exist; the theme is used without it",
+            "line": None,
+            "pages": {"2024/01/01/good/": ["The good note still builds."]},
+            "absent": ["gone.css"],
+            "posix": True,
+        },
+    ),
     "folder-unreadable": (
         unreadable_folder,
         {

@@ -148,3 +148,15 @@ def test_display_math_inside_a_paragraph_stays_valid_html():
 def test_numbered_equations_keep_their_label():
     out = html("$$\nE = mc^2\n$$ (1)\n")
     assert 'id="eq-1"' in out and '<span class="math-label">(1)</span>' in out
+
+
+def test_words_are_counted_in_linear_time_even_in_a_long_run_of_punctuation():
+    """100,000 `[` took minutes to count (the word regex retried from every position); issue 15's hostile pass."""
+    import time
+
+    from notes_site.markup.tokens import count_words
+
+    assert count_words("Attention is all you need 注意力 [x] -- 2017!") == 10
+    started = time.perf_counter()
+    assert count_words("[" * 100_000 + " word " + "*" * 100_000) == 1
+    assert time.perf_counter() - started < 5  # linear: milliseconds; the quadratic regex took minutes

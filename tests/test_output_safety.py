@@ -99,3 +99,57 @@ def test_notes_with_errors_are_reported_together_and_the_rest_is_built(built):
     assert len(report.errors) == 2
     assert {Path(str(p.path)).name for p in report.errors} == {"bad1.md", "bad2.md"}
     assert (built.public / "2024/01/01/a/index.html").is_file()
+
+
+# ---------------------------------------------------------------- outputs that cannot be written (issue 15, item 10)
+
+
+def build_cli(site, output: Path):
+    from click.testing import CliRunner
+
+    from notes_site.cli import main
+
+    return CliRunner().invoke(main, ["build", "--site", str(site.root), "--output", str(output)])
+
+
+def assert_refused(result, text: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception  # a message, not a traceback
+    assert "refusing to write the site into" in result.output and text in result.output, result.output
+    assert "Choose another folder with --output" in result.output
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_an_output_in_proc_is_refused_with_a_message(site):
+    site.note("a.md", "title: A\ndate: 2024-01-01")
+    assert_refused(build_cli(site, Path("/proc/self/preview")), "it is inside /proc, which the system fills in")
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder on a read-only file system (root: a tmpfs mounted read-only), or one we may not write."""
+    import os
+    import subprocess
+
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        yield folder, "you may not create files in"
+        folder.chmod(0o755)
+        return
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("root cannot mount a read-only file system here")
+    try:
+        yield folder, "is on a read-only file system"
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid"), reason="POSIX permissions")
+def test_an_output_that_cannot_be_written_is_refused_with_a_message(site, read_only_folder):
+    folder, reason = read_only_folder
+    site.note("a.md", "title: A\ndate: 2024-01-01")
+    assert_refused(build_cli(site, folder / "preview"), reason)
+    assert not (site.root / "public").exists()

@@ -95,6 +95,27 @@ class FieldReader:
     def fail(self, key: str, message: str, hint: str = "") -> None:
         self.problems.append(error(message, self.path, self.line(key), hint))
 
+    def without_control_characters(self) -> dict[str, Any]:
+        """The front matter with control characters (NUL, BEL, ESC…) taken out of every text.
+
+        They would reach the HTML, the feeds (where XML forbids them) and BibTeX as they are.
+        Addresses keep them: an address with one is that note's error (content/fields.py).
+        """
+        for key, value in self.meta.items():
+            if key in ADDRESS_KEYS:
+                continue
+            found: set[str] = set()
+            cleaned = strip_controls(value, found)
+            if found:
+                self.meta = {**self.meta, key: cleaned}
+                names = ", ".join(f"U+{ord(c):04X}" for c in sorted(found))
+                self.warn(
+                    key,
+                    f"`{key}` contains control characters ({names}), which cannot be shown; they were removed.",
+                    "Delete the escapes (such as \\a, \\e or \\0) from the value.",
+                )
+        return self.meta
+
     def first_key(self, *keys: str) -> str | None:
         return next((k for k in keys if self.meta.get(k) is not None), None)
 
@@ -299,6 +320,22 @@ class FieldReader:
             )
             return ()
         return tuple(names)
+
+
+ADDRESS_KEYS = ("permalink", "url", "aliases", "redirect_from")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab and newlines are text
+
+
+def strip_controls(value: Any, found: set[str]) -> Any:
+    """`value` with control characters removed from every string in it; what was removed goes in `found`."""
+    if isinstance(value, str):
+        found.update(CONTROL.findall(value))
+        return CONTROL.sub("", value)
+    if isinstance(value, list):
+        return [strip_controls(item, found) for item in value]
+    if isinstance(value, dict):
+        return {strip_controls(k, found): strip_controls(v, found) for k, v in value.items()}
+    return value
 
 
 def unusable_address(key: str, address: str, problem: str) -> str:

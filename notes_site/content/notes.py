@@ -18,6 +18,7 @@ from typing import Any
 
 from notes_site.config import SiteConfig
 from notes_site.content.fields import (
+    CONTROL,
     EDITED_KEYS,
     KNOWN_KEYS,
     LATE_POSTED_KEYS,
@@ -39,6 +40,7 @@ from notes_site.frontmatter import (
     decode_text,
     load_meta,
     misplaced_front_matter,
+    near_miss_fence,
     split_front_matter,
 )
 from notes_site.markup.pipeline import MarkdownPipeline
@@ -134,8 +136,20 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         )
     meta = with_zola_tables(meta)
     fields = FieldReader(meta, split.meta_text, source.path)
+    meta = fields.without_control_characters()
     check_keys(fields, split)
     misplaced = misplaced_front_matter(text) if not split.meta_format else None
+    near_miss = near_miss_fence(text) if not split.meta_format else None
+    if near_miss:
+        fields.problems.append(
+            warning(
+                f"the first line {near_miss}, so it does not open front matter, and the settings below it "
+                "are shown as text in the note.",
+                source.path,
+                1,
+                "Make the first line and the closing line exactly `---` (three hyphens, nothing else).",
+            )
+        )
     if misplaced:
         fields.problems.append(
             warning(
@@ -153,6 +167,18 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         fields.warn("title", f"the title is empty; the note is titled `{stem}` after its file name.", "Write a title.")
         title = None
     body = split.body
+    control = CONTROL.search(body)
+    if control:
+        names = ", ".join(f"U+{ord(c):04X}" for c in sorted(set(CONTROL.findall(body))))
+        fields.problems.append(
+            warning(
+                f"the text contains control characters ({names}), which cannot be shown; they were removed.",
+                source.path,
+                split.body_line + body.count("\n", 0, control.start()),
+                "Delete them: an editor that shows invisible characters finds them.",
+            )
+        )
+        body = CONTROL.sub("", body)
     heading = first_heading(body)
     if heading is not None and (title is None and "title" not in meta or same_name(heading[1], title or "")):
         # Obsidian and plain Markdown notes name themselves in a first `# Heading`: shown once, as the title.
@@ -166,6 +192,14 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         or date_in_file_name(stem, zone)
         or fields.date(*LATE_POSTED_KEYS, zone=zone, quiet=True)  # Hugo dates a page by `lastmod` last
     )
+    if edited and posted and edited.astimezone(zone).date() < posted.astimezone(zone).date():
+        key = fields.first_key(*EDITED_KEYS)
+        fields.warn(
+            key,
+            f"`{key}` ({edited:%Y-%m-%d}) is earlier than the date the note was posted ({posted:%Y-%m-%d}); "
+            "it is shown as written.",
+            f"Check the year of `{key}`, or remove it if the note was not edited after it was posted.",
+        )
     categories = fields.categories()
     tags = fields.tags()
     draft = fields.flag("draft")

@@ -348,6 +348,10 @@ def set_front_matter(path: Path, key: str, value: Any) -> None:
         return
     text = note.text
     split = split_front_matter(text)
+    if split.meta_format == "json":  # Hugo's JSON front matter: written again as JSON, the body kept
+        meta = {**load_meta(split), key: value.isoformat() if isinstance(value, datetime) else value}
+        write_note(path, note, json.dumps(meta, ensure_ascii=False, indent=2) + "\n" + split.body)
+        return
     if split.meta_format == "toml":
         written = value.isoformat() if isinstance(value, datetime) else json.dumps(value, ensure_ascii=False)
         line = f"{key} = {written}"

@@ -264,7 +264,7 @@ def dated_copy(path: Path, data: bytes, dates: NoteDates, report: ImportReport) 
     except FrontMatterError as exc:
         report.add("not converted", f"the front matter cannot be read ({exc}); copied as it is", path, exc.line)
         return data, []
-    if split.meta_format == "toml":
+    if split.meta_format in ("toml", "json"):
         return data, []  # not written by Obsidian; notes-site dates it when it builds
     keys = {str(key).lower(): key for key in meta}
     lines, used = [], []

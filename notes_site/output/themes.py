@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from notes_site.config import SiteConfig
-from notes_site.errors import ThemeError
+from notes_site.errors import Problem, ThemeError, warning
 
 
 def builtin_themes_dir() -> Path:
@@ -28,6 +28,16 @@ def builtin_themes_dir() -> Path:
 class Theme:
     name: str
     folders: tuple[Path, ...]  # most specific first
+    problems: tuple[Problem, ...] = ()  # links to nothing, left out of the theme
+
+    def files(self, folder: Path) -> list[Path]:
+        """The files under `folder` a build may read: links that lead nowhere are left out."""
+        return [
+            Path(base) / name
+            for base, _dirs, names in os.walk(folder)
+            for name in names
+            if os.path.exists(os.path.join(base, name))
+        ]
 
     def find(self, relative: str) -> Path | None:
         for folder in self.folders:
@@ -43,7 +53,11 @@ class Theme:
             for base, _dirs, names in os.walk(folder):
                 for name in names:
                     path = os.path.join(base, name)
-                    info = os.stat(path)
+                    try:
+                        info = os.stat(path)
+                    except OSError:  # a link to nothing (reported by find_theme), or just removed
+                        found.append((path, -1, 0))
+                        continue
                     found.append((path, info.st_size, info.st_mtime_ns))
         return sorted(found)
 
@@ -52,10 +66,8 @@ class Theme:
         files: dict[str, Path] = {}
         for folder in reversed(self.folders):
             static = folder / "static"
-            for base, _dirs, names in os.walk(static):
-                for name in names:
-                    path = Path(base) / name
-                    files[path.relative_to(static).as_posix()] = path
+            for path in self.files(static):
+                files[path.relative_to(static).as_posix()] = path
         return files
 
 
@@ -70,7 +82,26 @@ def find_theme(config: SiteConfig) -> Theme:
             f"the theme `{config.theme}` was not found (looked in {candidates[0]} and {candidates[1]}). "
             "Set `theme: default` in notes-site.yaml, or create that folder."
         )
-    return Theme(config.theme, tuple(folders))
+    return Theme(config.theme, tuple(folders), tuple(links_to_nothing(folders)))
+
+
+def links_to_nothing(folders: list[Path]) -> list[Problem]:
+    """A theme file that is a symbolic link to nothing: reported, and the theme is read without it."""
+    found = []
+    for folder in folders:
+        for base, _dirs, names in os.walk(folder):
+            for name in names:
+                path = Path(base) / name
+                if not path.exists():
+                    found.append(
+                        warning(
+                            f"the theme file is a link to {os.readlink(path)}, which does not exist; "
+                            "the theme is used without it.",
+                            path,
+                            hint="Restore what it points at, or delete the link.",
+                        )
+                    )
+    return found
 
 
 def load_strings(theme: Theme, language: str) -> dict[str, str]:

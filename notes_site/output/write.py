@@ -27,8 +27,12 @@ UNDO_PREFIX = ".notes-site-undo-"  # the journal of an incremental commit, with 
 JOURNAL = "journal.json"
 
 
-def check_output_folder(site_root: Path, output: Path) -> None:
-    """Refuse outputs that would destroy something that is not ours."""
+THEME_REASON = " (a theme's files are published, so the build cache would be too)"
+SYSTEM_FOLDERS = ("/proc", "/sys")  # filled in by the kernel: nothing can be written there
+
+
+def check_output_folder(site_root: Path, output: Path, themes_folder: Path | None = None) -> None:
+    """Refuse outputs that would destroy something that is not ours, or that cannot be written."""
     site_root, output = site_root.resolve(), output.resolve()
     home = Path.home().resolve()
     content = (site_root / "content").resolve()
@@ -44,8 +48,12 @@ def check_output_folder(site_root: Path, output: Path) -> None:
     if output == Path(output.anchor):
         reasons.append("it is the root of the file system")
     for protected in ("themes", "scaffolds", ".git"):
-        if output == (site_root / protected).resolve():
-            reasons.append(f"it is the site's {protected} folder")
+        folder = (site_root / protected).resolve()
+        if output == folder or output.is_relative_to(folder):
+            reasons.append(f"it is inside the site's {protected} folder" + THEME_REASON * (protected == "themes"))
+    if themes_folder is not None and output.is_relative_to(themes_folder.resolve()):
+        reasons.append("it is inside the themes shipped with notes-site" + THEME_REASON)
+    reasons.extend(unwritable_place(output))
     if reasons:
         raise OutputError(
             f"refusing to write the site into {output}: {reasons[0]}. "
@@ -61,6 +69,32 @@ def check_output_folder(site_root: Path, output: Path) -> None:
                 f"refusing to replace {output}: it is not empty and notes-site did not make it "
                 f"(it has no {MARKER} file). Empty it yourself, or choose another folder with --output."
             )
+
+
+def unwritable_place(output: Path) -> list[str]:
+    """Why the output cannot be made where it is asked for: under a file, in /proc, read-only, locked."""
+    existing = output
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    system = next((f for f in SYSTEM_FOLDERS if existing.is_relative_to(f)), None) if os.name == "posix" else None
+    if system:
+        return [f"it is inside {system}, which the system fills in and no one can write to"]
+    if existing != output and not existing.is_dir():
+        return [f"{existing} is a file, so there can be no folder inside it"]
+    if existing == output and os.path.ismount(output):
+        return [
+            "it is a mount point, which a build cannot replace as a whole (it swaps in a new folder); "
+            f"build into a folder inside it, like --output {output / 'site'}"
+        ]
+    # a build makes its staging folder beside the output, and changes files inside it
+    for folder in dict.fromkeys([existing.parent if existing == output else existing, existing]):
+        read_only = getattr(os, "ST_RDONLY", 0)
+        with contextlib.suppress(OSError):
+            if read_only and os.statvfs(folder).f_flag & read_only:
+                return [f"{folder} is on a read-only file system"]
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return [f"you may not create files in {folder}"]
+    return []
 
 
 def delete_in_background(folder: Path) -> None:
