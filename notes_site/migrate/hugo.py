@@ -171,6 +171,8 @@ def hugo_address(config: dict[str, Any], prefixes: tuple[str, ...] = ()) -> Call
         permalinks = permalinks["page"]
     lower = not data.get("disablepathtolower", False)
 
+    default_language = str(data.get("defaultcontentlanguage") or "en").lower()
+
     def urlize(text: str) -> str:
         return hugo_sanitize(text.lower() if lower else text)
 
@@ -181,8 +183,13 @@ def hugo_address(config: dict[str, Any], prefixes: tuple[str, ...] = ()) -> Call
         source = imported.source
         prefix = next((prefix for prefix in prefixes if source.startswith(prefix)), "")
         parts = source[len(prefix) :].split("/")  # a language's pages, placed as in its own content folder
-        folder = parts[:-2] if parts[-1].lower() == "index.md" and len(parts) > 1 else parts[:-1]
-        name = parts[-2] if parts[-1].lower() == "index.md" and len(parts) > 1 else parts[-1].rsplit(".", 1)[0]
+        stem = parts[-1].rsplit(".", 1)[0]
+        base, dot, code = stem.rpartition(".")
+        language = prefix.rstrip("/") or default_language  # setup.zh.md in zh's folder is zh's `setup`
+        stem = base if dot and code.lower() == language else stem
+        bundle = stem.lower() == "index" and len(parts) > 1
+        folder = parts[:-2] if bundle else parts[:-1]
+        name = parts[-2] if bundle else stem
         section = folder[0] if folder else ""
         slug = str(meta["slug"]) if isinstance(meta.get("slug"), (str, int)) else ""
         pattern = permalinks.get(section) if section else None
@@ -276,19 +283,13 @@ def mark_hugo_pages(content: Path, roots: list[Path], report: ImportReport) -> N
 
 
 def hugo_sanitize(text: str) -> str:
-    """Hugo's paths.Sanitize: letters, digits, marks and `._-/#+~` stay, runs of spaces become
-    one `-` (none at either end), everything else is dropped."""
-    kept: list[str] = []
-    hyphen = False
-    for char in text:
-        if char.isalnum() or unicodedata.category(char).startswith("M") or char in "./\\_-#+~%":
-            if hyphen:
-                kept.append("-")
-                hyphen = False
-            kept.append(char)
-        elif char.isspace() and kept:
-            hyphen = True
-    return "".join(kept)
+    """Hugo's paths.Sanitize (as Hugo 0.168 does it): letters, digits, marks and `._-/#+~%` stay, every
+    white-space character becomes `-` (`cin & cout` is `cin--cout`), everything else is dropped."""
+    return "".join(
+        "-" if char.isspace() else char
+        for char in text
+        if char.isspace() or char.isalnum() or unicodedata.category(char).startswith("M") or char in "./\\_-#+~%"
+    )
 
 
 def load_hugo_config(path: Path) -> dict[str, Any]:
