@@ -284,6 +284,14 @@ def test_a_dollar_block_under_a_paragraph_line_reaches_past_a_blank_line_as_in_k
     assert re.search(r"<(p|ul)>[^$]*<div class=\"math display", rendered.body_html)  # the text above keeps its block
 
 
-def test_a_dollar_line_inside_a_paragraph_without_a_blank_line_stays_in_the_paragraph():
-    html = pipeline.render("Loss:\n$$\na_{t=1}\n$$\nNext.\n").body_html
-    assert html.count("<p>") == 1 and len(formulas(html)) == 1
+@pytest.mark.parametrize(
+    ("text", "paragraphs", "count"),
+    [
+        ("Loss:\n$$\na_{t=1}\n$$\nNext.\n", 1, 1),
+        ("Loss:\n$$\na_{t=1}\n$$\n\nText, not math.\n\n$$\nb_{t=1}\n$$\n", 2, 2),  # the closing $$ opens nothing
+    ],
+)
+def test_a_dollar_line_inside_a_paragraph_without_a_blank_line_stays_in_the_paragraph(text, paragraphs, count):
+    html = pipeline.render(text).body_html
+    assert html.count("<p>") == paragraphs and len(formulas(html)) == count
+    assert "Text, not math." in html or paragraphs == 1

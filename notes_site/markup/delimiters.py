@@ -172,17 +172,31 @@ def past_blank_line(dollar_block):
     """dollarmath's `$$` block rule, taking only a block whose closing `$$` comes after a blank line."""
 
     def rule(state, start_line: int, end_line: int, silent: bool) -> bool:
-        if state.src[state.bMarks[start_line] + state.tShift[start_line] : state.eMarks[start_line]].strip() != "$$":
+        if line_text(state, start_line) != "$$" or closes_paragraph_formula(state, start_line):
             return False
         blank = False
         for number in range(start_line + 1, min(end_line, start_line + MAX_LINES)):
-            text = state.src[state.bMarks[number] + state.tShift[number] : state.eMarks[number]].strip()
+            text = line_text(state, number)
             if text.endswith("$$"):
                 return blank and (silent or dollar_block(state, start_line, end_line, silent))  # it ignores silent
+            if "$" in text:  # prose with inline formulas: this `$$` closes one the paragraph misread
+                return False
             blank = blank or not text
         return False
 
     return rule
+
+
+def line_text(state, number: int) -> str:
+    return state.src[state.bMarks[number] + state.tShift[number] : state.eMarks[number]].strip()
+
+
+def closes_paragraph_formula(state, number: int) -> bool:
+    """The paragraph above holds an odd number of `$$`: this `$$` closes its formula, not opens one.
+
+    While a paragraph asks whether a line ends it, `state.line` is still the paragraph's first line.
+    """
+    return sum(line_text(state, above).count("$$") for above in range(state.line, number)) % 2 == 1
 
 
 def parse_display_block(state, start_line: int, end_line: int, silent: bool) -> bool:
