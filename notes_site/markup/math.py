@@ -46,6 +46,8 @@ ROMAN_LETTER = re.compile(r"\\mathrm\s*\{\s*([A-Za-z])\s*\}")  # latex2mathml se
 OPERATOR_NAME = re.compile(r"\\operatorname\*?\s*\{[^{}]*\}")
 SPACING = re.compile(r"\\[,:; !]")
 ENVIRONMENT = re.compile(r"\\begin\s*\{([^}]*)\}")
+BEGIN_OR_END = re.compile(r"\\(begin|end)\s*\{[^}]*\}")
+SCRIPT_NEXT = re.compile(r"\s*[_^]")
 FONT_COMMAND = re.compile(r"\\math[a-zA-Z]+")
 COMMAND_IN_TEXT = re.compile(r"\\[a-zA-Z]*")
 CHARACTER_REFERENCE = re.compile(r"&#x([0-9a-fA-F]+);|&#([0-9]+);")
@@ -137,7 +139,26 @@ def converter_for(display: bool):
 def prepared(tex: str) -> str:
     """Common TeX that latex2mathml misreads, rewritten to TeX it reads right (the annotation keeps the original)."""
     tex = ROMAN_LETTER.sub(r"\\text{\1}", katex_to_latex2mathml(tex))
-    return OPERATOR_NAME.sub(operator_name, tex)
+    return group_scripted_environments(OPERATOR_NAME.sub(operator_name, tex))
+
+
+def group_scripted_environments(tex: str) -> str:
+    """`\\begin{pmatrix}…\\end{pmatrix}^\\top` braced, so the script goes on the whole matrix as in TeX.
+
+    latex2mathml otherwise puts the brackets, the table and the script side by side in one <msup>.
+    """
+    opened: list[int] = []
+    braces: list[tuple[int, str]] = []
+    for match in BEGIN_OR_END.finditer(tex):
+        if match[1] == "begin":
+            opened.append(match.start())
+        elif opened:
+            start = opened.pop()
+            if SCRIPT_NEXT.match(tex, match.end()):
+                braces += [(start, "{"), (match.end(), "}")]
+    for position, brace in sorted(braces, reverse=True):  # from the end, so earlier positions stay valid
+        tex = tex[:position] + brace + tex[position:]
+    return tex
 
 
 def operator_name(match: re.Match[str]) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,6 +15,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from notes_site.config import CONFIG_FILE, LANGUAGES, canonical_zone
+from notes_site.content.dates import DateError, parse_date
+from notes_site.content.fields import LATE_POSTED_KEYS, POSTED_KEYS
 from notes_site.errors import UsageError
 from notes_site.frontmatter import key_line
 from notes_site.migrate import (
@@ -60,7 +64,7 @@ def import_hugo(source: Path, target: Path) -> ImportReport:
     report = ImportReport(target)
     config = load_hugo_config(config_path)
     languages = hugo_languages(source, config, report)
-    settings = hugo_settings(config_path, languages[0].content, report)
+    settings = hugo_settings(config_path, languages[0].content, report, source / "content")
     target.mkdir(parents=True, exist_ok=True)
     origins: dict[Path, Path] = {}
     for language in languages:
@@ -167,6 +171,8 @@ def hugo_address(config: dict[str, Any], prefixes: tuple[str, ...] = ()) -> Call
         permalinks = permalinks["page"]
     lower = not data.get("disablepathtolower", False)
 
+    default_language = str(data.get("defaultcontentlanguage") or "en").lower()
+
     def urlize(text: str) -> str:
         return hugo_sanitize(text.lower() if lower else text)
 
@@ -177,8 +183,13 @@ def hugo_address(config: dict[str, Any], prefixes: tuple[str, ...] = ()) -> Call
         source = imported.source
         prefix = next((prefix for prefix in prefixes if source.startswith(prefix)), "")
         parts = source[len(prefix) :].split("/")  # a language's pages, placed as in its own content folder
-        folder = parts[:-2] if parts[-1].lower() == "index.md" and len(parts) > 1 else parts[:-1]
-        name = parts[-2] if parts[-1].lower() == "index.md" and len(parts) > 1 else parts[-1].rsplit(".", 1)[0]
+        stem = parts[-1].rsplit(".", 1)[0]
+        base, dot, code = stem.rpartition(".")
+        language = prefix.rstrip("/") or default_language  # setup.zh.md in zh's folder is zh's `setup`
+        stem = base if dot and code.lower() == language else stem
+        bundle = stem.lower() == "index" and len(parts) > 1
+        folder = parts[:-2] if bundle else parts[:-1]
+        name = parts[-2] if bundle else stem
         section = folder[0] if folder else ""
         slug = str(meta["slug"]) if isinstance(meta.get("slug"), (str, int)) else ""
         pattern = permalinks.get(section) if section else None
@@ -272,19 +283,13 @@ def mark_hugo_pages(content: Path, roots: list[Path], report: ImportReport) -> N
 
 
 def hugo_sanitize(text: str) -> str:
-    """Hugo's paths.Sanitize: letters, digits, marks and `._-/#+~` stay, runs of spaces become
-    one `-` (none at either end), everything else is dropped."""
-    kept: list[str] = []
-    hyphen = False
-    for char in text:
-        if char.isalnum() or unicodedata.category(char).startswith("M") or char in "./\\_-#+~%":
-            if hyphen:
-                kept.append("-")
-                hyphen = False
-            kept.append(char)
-        elif char.isspace() and kept:
-            hyphen = True
-    return "".join(kept)
+    """Hugo's paths.Sanitize (as Hugo 0.168 does it): letters, digits, marks and `._-/#+~%` stay, every
+    white-space character becomes `-` (`cin & cout` is `cin--cout`), everything else is dropped."""
+    return "".join(
+        "-" if char.isspace() else char
+        for char in text
+        if char.isspace() or char.isalnum() or unicodedata.category(char).startswith("M") or char in "./\\_-#+~%"
+    )
 
 
 def load_hugo_config(path: Path) -> dict[str, Any]:
@@ -311,7 +316,7 @@ def load_hugo_config(path: Path) -> dict[str, Any]:
     return data
 
 
-def hugo_settings(config_path: Path, content: Path, report: ImportReport) -> str:
+def hugo_settings(config_path: Path, content: Path, report: ImportReport, every_content: Path) -> str:
     data = {str(k).lower(): v for k, v in load_hugo_config(config_path).items()}
     main_file = config_path if config_path.is_file() else next(config_path.glob("hugo.*"), None)
     text = main_file.read_text(encoding="utf-8-sig") if main_file else ""
@@ -342,6 +347,10 @@ def hugo_settings(config_path: Path, content: Path, report: ImportReport) -> str
     if data.get("timezone"):
         setting("timezone", canonical_zone(str(data["timezone"])) or str(data["timezone"]))
         report.add("converted", f"`timeZone: {data['timezone']}`", settings_file, line_of("timeZone"))
+    else:
+        zone = written_zone(every_content, report)
+        if zone:
+            setting("timezone", zone, "the offset most dates are written with, which Hugo showed them in")
     base = str(data.get("baseurl") or "")
     if base.startswith(("http://", "https://")) and "example.com" not in base and "example.org" not in base:
         setting("base_url", base.rstrip("/") + "/")
@@ -361,6 +370,56 @@ def hugo_settings(config_path: Path, content: Path, report: ImportReport) -> str
         )
         report.add("converted", f"the main menu ({len(menu)} entries)", settings_file, line_of("main"))
     return "\n".join(lines) + "\n"
+
+
+def written_zone(content: Path, report: ImportReport) -> str | None:
+    """Without `timeZone`, Hugo shows each date in the offset it is written with (`+08:00`), not in UTC.
+
+    notes-site shows every date in the site's zone, so the zone of the offset most dates carry keeps
+    the days Hugo showed (dates written without one show their own day in any zone); the notes whose
+    day still differs are named. None when most dates are in UTC or carry no offset.
+    """
+    naive = timezone(timedelta(0), "naive")  # stands for the missing offset, told apart by identity
+    offsets: Counter[timedelta] = Counter()
+    dated: list[tuple[Path, object]] = []
+    for path in sorted(content.rglob("*.md")):
+        meta = note_meta(path) or {}
+        value = next((meta[key] for key in (*POSTED_KEYS, *LATE_POSTED_KEYS) if meta.get(key) is not None), None)
+        try:
+            moment = parse_date(value, naive) if value is not None else None
+        except DateError:
+            continue
+        if moment is not None and moment.tzinfo is not naive:
+            offsets[moment.utcoffset()] += 1
+            dated.append((path, moment))
+    offset = max(offsets, key=lambda found: (offsets[found], found), default=timedelta(0))
+    hours, rest = divmod(offset, timedelta(hours=1))
+    if not offset:
+        return None
+    if rest or not -12 <= hours <= 14:
+        report.add(
+            "not converted",
+            f"no `timeZone`, and {offsets[offset]} dates are written at UTC{offset_text(offset)}, which no Etc/GMT "
+            "zone names: set `timezone` to your zone, or pages show these dates in UTC",
+            content,
+        )
+        return None
+    zone = f"Etc/GMT{-hours:+d}"  # POSIX names count west of Greenwich: UTC+8 is Etc/GMT-8
+    moved = [path for path, moment in dated if moment.date() != moment.astimezone(timezone(offset)).date()]
+    report.add(
+        "converted",
+        f"no `timeZone`: Hugo showed each date in its own offset; {offsets[offset]} of {sum(offsets.values())} "
+        f"are written at UTC{offset_text(offset)}, so `timezone: {zone}`",
+        content,
+    )
+    for path in moved:
+        report.add("guessed", f"the date is written in another offset and shows another day in {zone}", path)
+    return zone
+
+
+def offset_text(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def hugo_permalink(permalinks: dict[str, Any], content: Path, config_path: Path, report: ImportReport) -> str:
