@@ -6,15 +6,19 @@
 The whole font is 392 KB as WOFF2: on Lighthouse's phone on slow 4G that alone delays the first
 paint of a page with math by two seconds. Split by Unicode range, with one @font-face rule per file
 in themes/default/static/css/math.css (rewritten here between its markers), a browser fetches a file
-only when the page has a character in its range:
+only when the page has a character in its range, and each file a note fetches costs its first paint a
+round trip, so a typical ML note should need the first file only:
 
-- latinmodern-math.woff2, every page with math: ASCII, Greek, the operators, italic letters (what
-  <mi>x</mi> shows), and every character the font can stretch or enlarge (brackets, bars, arrows,
-  radicals, big operators, wide accents), because a browser stretches an operator with the first
-  file of the family only;
-- latinmodern-math-letters.woff2: the alphabets of ML papers, bold Latin, calligraphic and
-  blackboard (\\mathbf, \\mathcal, \\mathbb);
-- latinmodern-math-more.woff2: the rest of the font.
+- latinmodern-math.woff2 (84 KB), every page with math: ASCII, Greek, italic letters (what
+  <mi>x</mi> shows), the alphabets of ML papers (bold, calligraphic, blackboard, ℝ ℒ ℋ), the usual
+  operators and arrows of TeX's commands, and every other character the font can stretch or enlarge
+  (brackets, bars, radicals, big operators, wide accents), because a browser stretches an operator
+  with the first file of the family only;
+- latinmodern-math-symbols.woff2 (26 KB): the rest of the operator and arrow blocks (⊏, ⋐, ⇶, ⨿);
+- latinmodern-math-more.woff2 (100 KB): the rest of the font (accented Latin, Fraktur, sans-serif
+  and monospace alphabets, shapes).
+
+The script-size shapes (the ssty feature) are left out; see write_subset.
 """
 
 from __future__ import annotations
@@ -38,23 +42,36 @@ def span(first: int, last: int) -> set[int]:
 
 
 GREEK = span(0x391, 0x3A9) | span(0x3B1, 0x3C9) | {0x3D1, 0x3D5, 0x3D6, 0x3F0, 0x3F1, 0x3F5}
-CORE = (
-    span(0x20, 0x7E)
-    | {0xA0, 0xAC, 0xB0, 0xB1, 0xB7, 0xD7, 0xF7}
-    | GREEK
-    | span(0x2000, 0x206F)  # spaces, primes, daggers, and the invisible function application after \log
-    | span(0x2190, 0x21FF)  # arrows
-    | span(0x2200, 0x22FF)  # operators
-    | {0x210E, 0x2113}  # the italic h and ℓ, where the math italic alphabet has a hole
-    | span(0x1D434, 0x1D467)  # italic
-    | span(0x1D6E2, 0x1D71B)  # Greek italic
-)
 LETTERS = (
     span(0x1D400, 0x1D433)  # bold
     | span(0x1D49C, 0x1D4CF)  # script (\mathcal)
     | span(0x1D538, 0x1D56B)  # double-struck (\mathbb)
     | span(0x1D7CE, 0x1D7E1)  # bold and double-struck digits
     | span(0x2100, 0x214F)  # letterlike: ℝ ℕ ℒ ℰ ..., the holes of the script and double-struck alphabets
+)
+# The operators and arrows of TeX's and KaTeX's usual commands; the rest of their blocks go to the
+# second file, with their arrows that stretch, which then stretch no more (↞ ⇶; ← → ⇐ ⇒ ↦ still do).
+OPERATORS = {ord(c) for c in "∀∂∃∄∅∇∈∉∋∌∏∐∑−∓∗∘∙√∛∜∝∞∠∣∤∥∦∧∨∩∪∫∬∭∮∴∵∶∼∽≀≂≃≅≈≍≐≔≜≝≠≡≢≤≥≦≧≪≫≲≳≺≻≼≽"}
+OPERATORS |= {ord(c) for c in "⊂⊃⊄⊆⊇⊈⊊⊋⊎⊕⊖⊗⊘⊙⊢⊣⊤⊥⊨⊲⊳⊴⊵⊺⋀⋁⋂⋃⋄⋅⋆⋈⋮⋯⋰⋱⨀⨁⨂⨄⨆"}
+ARROWS = {ord(c) for c in "←↑→↓↔↕↖↗↘↙↦↩↪↼⇀⇌⇐⇑⇒⇓⇔⇕⟵⟶⟷⟸⟹⟺⟼"}
+SYMBOLS = (
+    span(0x2190, 0x21FF)  # arrows
+    | span(0x2200, 0x22FF)  # operators
+    | span(0x27F0, 0x27FF)  # long arrows
+    | span(0x2900, 0x2AFF)  # more arrows, more operators
+    | span(0x2B00, 0x2BFF)  # more arrows
+)
+CORE = (
+    span(0x20, 0x7E)
+    | {0xA0, 0xAC, 0xB0, 0xB1, 0xB7, 0xD7, 0xF7}
+    | GREEK
+    | span(0x2000, 0x206F)  # spaces, primes, daggers, and the invisible function application after \log
+    | {0x210E, 0x2113}  # the italic h and ℓ, where the math italic alphabet has a hole
+    | span(0x1D434, 0x1D467)  # italic
+    | span(0x1D6E2, 0x1D71B)  # Greek italic
+    | LETTERS
+    | OPERATORS
+    | ARROWS
 )
 
 
@@ -69,9 +86,13 @@ def write_subset(source: Path, characters: set[int], target: Path) -> list[int]:
     font = TTFont(source)
     options = subset.Options()
     options.flavor = "woff2"
-    options.layout_features = ["*"]  # ssty (script-size letters), dtls (dotless i, j), flac
+    # Dotless i and j under accents, flattened accents; not ssty, the script-size shapes of letters:
+    # they were two fifths of the bytes, Chromium never uses them (a superscript is as wide with them as
+    # without) and Firefox, which does, falls back to the letters scaled down.
+    options.layout_features = ["dtls", "flac"]
     options.name_IDs = ["*"]  # keep the copyright and licence names
     options.drop_tables += ["FFTM"]
+    options.desubroutinize = True  # compresses better
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(characters))
     subsetter.subset(font)
@@ -104,16 +125,18 @@ def font_face(file: str, codes: list[int]) -> str:
 def main() -> None:
     source = Path(sys.argv[1]) if len(sys.argv) > 1 else DEBIAN_OTF
     everything = set(TTFont(source).getBestCmap())
-    core = (CORE | stretchable(TTFont(source))) & everything
-    letters = (LETTERS & everything) - core
-    more = everything - core - letters
+    core = (CORE | stretchable(TTFont(source)) - (SYMBOLS - OPERATORS - ARROWS)) & everything
+    symbols = (SYMBOLS & everything) - core
+    more = everything - core - symbols
     faces = []
     for file, characters in (
         ("latinmodern-math.woff2", core),
-        ("latinmodern-math-letters.woff2", letters),
+        ("latinmodern-math-symbols.woff2", symbols),
         ("latinmodern-math-more.woff2", more),
     ):
-        codes = write_subset(source, characters, FONTS / file)
+        # The subsetter keeps a character whose glyph another one needs (≃ for ≄): each range names
+        # only its file's own characters, or the last face declared for an overlap would serve it.
+        codes = sorted(set(write_subset(source, characters, FONTS / file)) & characters)
         faces.append(font_face(file, codes))
         print(f"{file}: {len(codes)} characters, {(FONTS / file).stat().st_size / 1024:.0f} KiB")
     css = MATH_CSS.read_text(encoding="utf-8")
