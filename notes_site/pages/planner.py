@@ -60,7 +60,10 @@ def plan_pages(site: Site, strings: dict[str, str], search_index: SearchIndex | 
     pages += paper_pages(cards, dependents)
     pages += bibtex_pages(cards, dependents)
     pages.append(graph_page(cards))
-    pages += search_pages(cards, search_index)
+    for page in pages:  # signed while the search index is still being built beside the plan
+        page.sign(cards)
+    signed = len(pages)
+    pages += search_pages(cards, search_index)  # waits for the index
     for page in pages:
         if page.template != DATA_FILE and page.info.kind != "note":
             page.info = cards.page_head(page.info)  # a note's head is made with its context
@@ -68,6 +71,6 @@ def plan_pages(site: Site, strings: dict[str, str], search_index: SearchIndex | 
     not_found = strings.get("not_found_title", "Page not found")
     pages.append(Page(PageInfo("404", "404.html", not_found, ""), "404.html", FixedPage("404")))
     pages += redirect_pages(cards, {output_file(page.path) for page in pages}, problems)
-    for page in pages:
+    for page in pages[signed:]:
         page.sign(cards)
     return Plan(pages, cards, dependents, problems)
