@@ -114,29 +114,25 @@ def parse_triple_dollar(state, silent: bool) -> bool:
     written with two dollars); kramed typeset it (hexo-archer-abbrlink).
     """
     src, start = state.src, state.pos
-    after_digit = start > 0 and src[start - 1].isdigit() and src.startswith("$$", start)
-    if after_digit and not src.startswith("$$$", start):
-        end = src.find("$$", start + 2, state.posMax)
-        tex = src[start + 2 : end] if end > 0 else ""
-        if not tex.strip() or "$" in tex:
-            return False
-        if not silent:
-            token = state.push("math_inline_double", "math", 0)
-            token.content = tex
-            token.markup = "$$"
-        state.pos = end + 2
-        return True
+    if start > 0 and src[start - 1].isdigit() and src.startswith("$$", start) and not src.startswith("$$$", start):
+        return push_display_in_line(state, "$$", silent)
     if not src.startswith("$$$", start) or src.startswith("$$$$", start):
         return False
-    end = src.find("$$$", start + 3, state.posMax)
-    tex = src[start + 3 : end] if end > 0 else ""
+    return push_display_in_line(state, "$$$", silent)
+
+
+def push_display_in_line(state, fence: str, silent: bool) -> bool:
+    """The formula between `fence` here and its next `fence` on the line, as a display formula in the sentence."""
+    src, start = state.src, state.pos
+    end = src.find(fence, start + len(fence), state.posMax)
+    tex = src[start + len(fence) : end] if end > 0 else ""
     if not tex.strip() or "$" in tex:
         return False
     if not silent:
         token = state.push("math_inline_double", "math", 0)
         token.content = tex
-        token.markup = "$$$"
-    state.pos = end + 3
+        token.markup = fence
+    state.pos = end + len(fence)
     return True
 
 

@@ -79,19 +79,10 @@ def place_notes(
     config: SiteConfig, ordered: list[Note], owners: dict[str, str], problems: list[Problem]
 ) -> list[PlacedNote]:
     """Each note at the URL of its `permalink:` or the site's pattern, newest first; clashes left out."""
-    url_zone = config.permalink_tzinfo
     placed: list[PlacedNote] = []
     for note in ordered:
-        category = tuple(make_slug(n, config.unicode_slugs) for n in note.category) if note.category else ()
         try:
-            path = permalink_path(
-                note.permalink or config.permalink,
-                slug=note.slug,
-                source_rel=note.source,
-                posted=note.posted.astimezone(url_zone),
-                category_slugs=category,
-                unicode_slugs=config.unicode_slugs,
-            )
+            path = address_of(config, note, note.permalink or config.permalink)
         except (ValueError, OverflowError) as exc:  # a path climbing out, a date off the calendar
             problems.append(
                 error(
@@ -115,19 +106,8 @@ def place_pages(
     """
     placed: list[PlacedNote] = []
     for page in pages:
-        pattern = page.permalink or ":slug/"
-        dated = any(token in pattern for token in DATE_TOKENS)
         try:
-            if dated and page.posted is None:
-                raise ValueError(f"its permalink `{pattern}` needs a date and the page has no `date`")
-            path = permalink_path(
-                pattern,
-                slug=page.slug,
-                source_rel=page.source,
-                posted=(page.posted or EPOCH).astimezone(config.permalink_tzinfo),
-                category_slugs=tuple(make_slug(n, config.unicode_slugs) for n in page.category or ()),
-                unicode_slugs=config.unicode_slugs,
-            )
+            path = address_of(config, page, page.permalink or ":slug/")
         except (ValueError, OverflowError) as exc:
             problems.append(
                 error(
@@ -140,6 +120,20 @@ def place_pages(
         if claim(owners, path, page, problems):
             placed.append(PlacedNote(page, path))
     return placed
+
+
+def address_of(config: SiteConfig, note: Note, pattern: str) -> str:
+    """The site path `pattern` gives the note; ValueError or OverflowError when it can have none."""
+    if note.posted is None and any(token in pattern for token in DATE_TOKENS):
+        raise ValueError(f"its permalink `{pattern}` needs a date and the page has no `date`")
+    return permalink_path(
+        pattern,
+        slug=note.slug,
+        source_rel=note.source,
+        posted=(note.posted or EPOCH).astimezone(config.permalink_tzinfo),
+        category_slugs=tuple(make_slug(name, config.unicode_slugs) for name in note.category or ()),
+        unicode_slugs=config.unicode_slugs,
+    )
 
 
 def claim(owners: dict[str, str], path: str, note: Note, problems: list[Problem]) -> bool:
