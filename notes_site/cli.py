@@ -63,9 +63,7 @@ def build(site_root: Path, output: Path | None, drafts: bool, strict: bool, clea
         sys.exit(exc.exit_code)
     if sys.stderr.isatty():
         click.echo("\r\033[K", nl=False, err=True)
-    for problem in report.problems:
-        label = click.style(problem.severity, fg="red" if problem.severity == "error" else "yellow", bold=True)
-        click.echo(f"{label}: {problem}", err=True)
+    show_problems(report.problems, err=True)
     if verbose:
         stages = ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in report.timings.items())
         click.echo(f"Stages: {stages}; {report.notes_parsed} notes parsed, {report.files_removed} files removed.")
@@ -132,6 +130,13 @@ def terminal_progress():
         click.echo(f"\r\033[K{stage}{counts}", nl=False, err=True)
 
     return show
+
+
+def show_problems(problems, err: bool) -> None:
+    """Each problem on a line of its own, its severity in colour: red for errors, yellow for warnings."""
+    for problem in problems:
+        label = click.style(problem.severity, fg="red" if problem.severity == "error" else "yellow", bold=True)
+        click.echo(f"{label}: {problem}", err=err)
 
 
 def print_failure(exc: Exception, verbose: bool, nothing_written: bool = False) -> None:
@@ -299,8 +304,7 @@ def deploy(
     if report.build is not None:
         if sys.stderr.isatty():
             click.echo("\r\033[K", nl=False, err=True)
-        for problem in report.build.problems:
-            click.echo(f"{click.style(problem.severity, fg='yellow', bold=True)}: {problem}", err=True)
+        show_problems(report.build.problems, err=True)
         click.echo(report.build.summary())
     if dry_run:
         for change in report.changes:
@@ -333,9 +337,7 @@ def check(site_root: Path, drafts: bool, verbose: bool) -> None:
     content = site_root / "content"
     for line in report.information:
         click.echo(f"{click.style('note', bold=True)}: {line}")
-    for problem in report.problems:
-        label = click.style(problem.severity, fg="red" if problem.severity == "error" else "yellow", bold=True)
-        click.echo(f"{label}: {problem}")
+    show_problems(report.problems, err=False)
     for duplicate in report.duplicates:
         label = click.style("duplicate", fg="yellow", bold=True)
         files = " and ".join(str(content / source) for source in duplicate.sources)
