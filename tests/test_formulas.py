@@ -49,6 +49,7 @@ REPAIRED_FORMULAS = [
     r"\begin{align} a &= b \tag{1} \\ c &= d \end{align}",
     r"\beta\log\|x\|^2 + \max_x f",
     r"\begin{dcases} a & b \end{dcases}",
+    r"\begin{align} a &= b \label{eq:ab} \\ c &= d \end{align} \text{by } \eqref{eq:ab}",
 ]
 
 

@@ -295,3 +295,25 @@ def test_a_dollar_line_inside_a_paragraph_without_a_blank_line_stays_in_the_para
     html = pipeline.render(text).body_html
     assert html.count("<p>") == paragraphs and len(formulas(html)) == count
     assert "Text, not math." in html or paragraphs == 1
+
+
+# Labels and references: ox-hugo exports Org's \label into every numbered environment.
+
+
+def test_labelled_equations_are_typeset_and_references_show_their_numbers():
+    rendered = pipeline.render(body_of("ox-hugo-labels.md"))
+    assert rendered.formula_failures == ()
+    html = rendered.body_html
+    assert re.search(r'<mtr id="eq:3">.*?<mtext>\(1\)</mtext>', html, re.DOTALL)  # the label is the row's anchor
+    assert re.search(r'<mtr id="eq:1">.*?<mtext>\(3\)</mtext>', html, re.DOTALL)  # the second align row is (2)
+    last_paragraph = html[html.rindex("<p>") :]
+    assert [text for text in re.findall(r"<mtext>([^<]*)</mtext>", last_paragraph)] == ["(1)", "(3)", "3"]
+    assert "\\label" not in shown_text(html) and "\ue021" not in html
+
+
+def test_a_backslash_at_the_end_of_a_line_is_a_space_as_in_tex_not_a_failure():
+    """The author wrote `\\\\` where ox-hugo needed `\\\\\\\\`; Hugo left MathJax `\\` and a line end, a control space."""
+    html = pipeline.render(body_of("ox-hugo-labels.md")).body_html
+    cases = formulas(html)[2]
+    assert cases.startswith("\\begin{equation}\nM_{ij}")
+    assert "math-error" not in html

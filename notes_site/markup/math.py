@@ -21,7 +21,7 @@ from latex2mathml.converter import Converter
 from latex2mathml.symbols_parser import SYMBOLS
 
 from notes_site.markup.math_macros import Macros, expand_macros
-from notes_site.markup.math_tables import LAYOUTS, build
+from notes_site.markup.math_tables import LAYOUTS, build, marked_references
 from notes_site.markup.math_tex import katex_to_latex2mathml
 from notes_site.markup.math_typography import polish
 from notes_site.markup.tokens import FormulaFailure, heading_id
@@ -43,6 +43,9 @@ LIBRARY_ERRORS: dict[type[Exception], str] = {
     exceptions.LimitsMustFollowMathOperatorError: "\\limits must follow an operator such as \\sum",
 }
 ROMAN_LETTER = re.compile(r"\\mathrm\s*\{\s*([A-Za-z])\s*\}")  # latex2mathml sets \mathrm{d} in italic
+# TeX reads a backslash at the end of a line as a control space, `\ `: MathJax shows `a \<newline> b` as
+# `a b`; latex2mathml would stop at the lone backslash. (An even run, `\\`, is a row break and stays.)
+BACKSLASH_AT_LINE_END = re.compile(r"(?<!\\)((?:\\\\)*)\\(?=\r?\n)")
 OPERATOR_NAME = re.compile(r"\\operatorname\*?\s*\{[^{}]*\}")
 SPACING = re.compile(r"\\[,:; !]")
 ENVIRONMENT = re.compile(r"\\begin\s*\{([^}]*)\}")
@@ -138,7 +141,8 @@ def converter_for(display: bool):
 
 def prepared(tex: str) -> str:
     """Common TeX that latex2mathml misreads, rewritten to TeX it reads right (the annotation keeps the original)."""
-    tex = ROMAN_LETTER.sub(r"\\text{\1}", katex_to_latex2mathml(tex))
+    tex = marked_references(ROMAN_LETTER.sub(r"\\text{\1}", katex_to_latex2mathml(tex)))
+    tex = BACKSLASH_AT_LINE_END.sub(r"\1\\ ", tex)
     return group_scripted_environments(OPERATOR_NAME.sub(operator_name, tex))
 
 

@@ -7,6 +7,10 @@ its own, and the table built the way Chromium draws it: cells alternately set ri
 that share the spare width (`eqn-pad`, `eqn-num` in the theme's math.css), so the formula stays
 centred and the numbers sit at the right margin. Numbers are written as EQUATION_NUMBER and counted
 per note by `number_equations`, so a formula's MathML can be cached whatever note it is in.
+
+`\\label{key}` on a numbered row gives that row the id `key` and marks its number; `\\eqref{key}` and
+`\\ref{key}` anywhere in the note's math are marks that `number_equations` replaces by that number,
+as MathJax and amsmath do within one note (a key it cannot find shows `(??)`, as LaTeX does).
 """
 
 from __future__ import annotations
@@ -21,6 +25,12 @@ PLACEHOLDER_BASE = 0xE100  # `\ue100`, `\ue101`…: an environment's place in th
 ENVIRONMENT_MARK = re.compile(r"\\(begin|end)\s*\{\s*([a-zA-Z*]+)\s*\}")
 TAG = re.compile(r"\\tag(\*?)\s*\{([^{}]*)\}")
 NO_NUMBER = re.compile(r"\\(?:notag|nonumber)(?![a-zA-Z])")
+LABEL = re.compile(r"\\label\s*\{([^{}]*)\}")
+REFERENCE = re.compile(r"\\(eqref|ref)\s*\{([^{}]*)\}")
+LABEL_MARK, EQREF_MARK, REF_MARK, MARK_END = "\ue021", "\ue022", "\ue023", "\ue024"  # around a label's key
+LABELLED_NUMBER = re.compile(f"{LABEL_MARK}([^{MARK_END}]*){MARK_END}([^<]*)")
+MARKS = (LABEL_MARK, EQREF_MARK, REF_MARK, MARK_END)
+REFERENCE_MARK = re.compile(f"([{EQREF_MARK}{REF_MARK}])([^{MARK_END}]*){MARK_END}")
 ROW_SPACING = re.compile(r"\s*\[[^\]]*\]")
 COLUMN_COUNT = re.compile(r"^\s*\{[^{}]*\}")
 
@@ -119,19 +129,28 @@ def split_cells(body: str) -> list[list[str]]:
     return rows
 
 
-def row_number(cells: list[str], numbered: bool) -> tuple[list[str], str | None]:
-    """The cells without \\tag, \\notag, \\label; and the row's number: its tag, the next number, or none."""
+def row_number(cells: list[str], numbered: bool) -> tuple[list[str], str | None, str]:
+    """The cells without \\tag, \\notag, \\label; the row's number (its tag, the next number, or none); its label."""
     text = "\0".join(cells)
     tag = TAG.search(text)
     unnumbered = NO_NUMBER.search(text)
-    text = NO_NUMBER.sub("", TAG.sub("", text))
+    label = LABEL.search(text)
+    text = LABEL.sub("", NO_NUMBER.sub("", TAG.sub("", text)))
     if tag:
         number = tag[2].strip() if tag[1] else f"({tag[2].strip()})"
     elif numbered and not unnumbered:
         number = f"({EQUATION_NUMBER})"
     else:
         number = None
-    return text.split("\0"), number
+    key = label_key(label[1]) if label and number else ""
+    if key:
+        number = f"{LABEL_MARK}{key}{MARK_END}{number}"
+    return text.split("\0"), number, key
+
+
+def label_key(written: str) -> str:
+    """A label as an HTML id: no blanks, none of our marks."""
+    return "-".join(written.translate({ord(mark): None for mark in MARKS}).split())
 
 
 def build(tex: str, display: bool, convert: Convert) -> Element:
@@ -143,12 +162,12 @@ def build(tex: str, display: bool, convert: Convert) -> Element:
         tex = tex[:start] + chr(PLACEHOLDER_BASE + len(environments) - len(tables)) + tex[end:]
     tables.reverse()
     if display and TAG.search(tex):  # `E = mc^2 \tag{1}`: one numbered row
-        cells, number = row_number([tex], False)
+        cells, number, key = row_number([tex], False)
         math = convert("")
-        math[:] = [numbered_table([[cell_of(cells[0], "", convert)]], [number])]
+        math[:] = [numbered_table([[cell_of(cells[0], "", convert)]], [number], [key])]
         replace_placeholders(math, tables)
         return math
-    math = convert(tex)
+    math = convert(LABEL.sub("", tex))  # a label on a formula without a number names nothing
     replace_placeholders(math, tables)
     return math
 
@@ -169,9 +188,10 @@ def table(name: str, body: str, display: bool, convert: Convert) -> Element:
         body = COLUMN_COUNT.sub("", body, count=1)
     rows = [[body]] if not layout.columns else split_cells(body)
     numbered = layout.numbered and display
-    built, numbers = [], []
+    built, numbers, keys = [], [], []
     for index, cells in enumerate(rows):
-        cells, number = row_number(cells, numbered and (layout.columns != "m" or index == len(rows) - 1))
+        cells, number, key = row_number(cells, numbered and (layout.columns != "m" or index == len(rows) - 1))
+        keys.append(key)
         built.append(
             [
                 cell_of(cell, align_of(layout.columns, column, index, len(rows)), convert)
@@ -180,7 +200,7 @@ def table(name: str, body: str, display: bool, convert: Convert) -> Element:
         )
         numbers.append(number if display else None)
     if any(numbers):
-        return numbered_table(built, numbers)
+        return numbered_table(built, numbers, keys)
     grid = plain_table(built)
     if layout.left or layout.right:
         return fenced(grid, layout.left, layout.right)
@@ -214,13 +234,15 @@ def plain_table(rows: list[list[Element]]) -> Element:
     return grid
 
 
-def numbered_table(rows: list[list[Element]], numbers: list[str | None]) -> Element:
-    """Rows between an empty first column and a number column that share the spare width."""
+def numbered_table(rows: list[list[Element]], numbers: list[str | None], keys: list[str]) -> Element:
+    """Rows between an empty first column and a number column that share the spare width; a labelled row has its id."""
     grid = Element("mtable", displaystyle="true")
     grid.set("class", "eqn-table")
     width = max(len(cells) for cells in rows)
-    for cells, number in zip(rows, numbers, strict=True):
+    for cells, number, key in zip(rows, numbers, keys, strict=True):
         row = SubElement(grid, "mtr")
+        if key:
+            row.set("id", key)
         SubElement(row, "mtd").set("class", "eqn-pad")
         row.extend(cells)
         for _ in range(width - len(cells)):
@@ -243,8 +265,27 @@ def fenced(grid: Element, left: str, right: str) -> Element:
 
 
 def number_equations(html: str, first: int = 1) -> str:
-    """Each EQUATION_NUMBER of a note's HTML replaced by the next number, in reading order."""
-    if EQUATION_NUMBER not in html:
+    """Each EQUATION_NUMBER of a note's HTML replaced by the next number, in reading order; then the references."""
+    if EQUATION_NUMBER in html:
+        parts = html.split(EQUATION_NUMBER)
+        html = "".join(part + (str(first + index) if index < len(parts) - 1 else "") for index, part in enumerate(parts))
+    if not any(mark in html for mark in MARKS):
         return html
-    parts = html.split(EQUATION_NUMBER)
-    return "".join(part + (str(first + index) if index < len(parts) - 1 else "") for index, part in enumerate(parts))
+    numbers = {match[1]: match[2] for match in LABELLED_NUMBER.finditer(html)}
+    html = LABELLED_NUMBER.sub(lambda match: match[2], html)
+
+    def reference(match: re.Match[str]) -> str:
+        shown = numbers.get(match[2], "(??)")
+        return shown if match[1] == EQREF_MARK else shown.removeprefix("(").removesuffix(")")
+
+    return REFERENCE_MARK.sub(reference, html)
+
+
+def marked_references(tex: str) -> str:
+    """`\\eqref{key}` and `\\ref{key}` as text marks that `number_equations` fills in once the note is numbered."""
+
+    def mark(match: re.Match[str]) -> str:
+        kind = EQREF_MARK if match[1] == "eqref" else REF_MARK
+        return f"\\text{{{kind}{label_key(match[2])}{MARK_END}}}"
+
+    return REFERENCE.sub(mark, tex)
