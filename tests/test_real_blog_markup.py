@@ -297,6 +297,22 @@ def test_a_dollar_line_inside_a_paragraph_without_a_blank_line_stays_in_the_para
     assert "Text, not math." in html or paragraphs == 1
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (body_of("dollar-block-with-equals-line.md"), "setext"),
+        ("Proof:\n$$\na\n- b\n$$\n", "list"),
+        ("Proof:\n$$\na\n> b\n$$\n", "quote"),
+    ],
+    ids=["hexo-keep-large", "list", "quote"],
+)
+def test_a_dollar_block_with_a_line_markdown_would_end_the_paragraph_on_is_one_formula(text, kind):
+    html = pipeline.render(text).body_html
+    assert "<h1" not in html and "<h2" not in html and "<ul" not in html and "<blockquote" not in html
+    assert "$" not in shown_text(html) and "math-error" not in html
+    assert re.search(r"<p>[^$]*</p>\n<div class=\"math display", html), html  # the sentence above stays a paragraph
+
+
 # Labels and references: ox-hugo exports Org's \label into every numbered environment.
 
 

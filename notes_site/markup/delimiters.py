@@ -19,8 +19,11 @@ like `$…$` and `$$…$$`:
 - `$$$ … $$$`, a display formula in kramed and Pandoc (Hexo blogs with hexo-renderer-kramed),
   inside a sentence or on lines of its own.
 - `$$` on a line of its own right under a paragraph's line, with a blank line before its closing
-  `$$`: kramed ends the paragraph there and keeps the blank line in the formula. Elsewhere a `$$`
-  inside a paragraph stays the inline rule's, which cannot reach past a blank line.
+  `$$`: kramed ends the paragraph there and keeps the blank line in the formula. The same when a
+  line of the formula would otherwise end the paragraph: a lone `=` (`\right) * B` then `= C` on
+  the next line) makes Markdown's setext heading of everything above, `- x` a list. Hexo's math
+  filters take the formula out before Markdown sees it. Elsewhere a `$$` inside a paragraph stays
+  the inline rule's, which cannot reach past a blank line.
 
 Code spans and code blocks are never read: the rules only run where Markdown text is parsed.
 
@@ -41,6 +44,8 @@ ENVIRONMENTS = ("equation", "align", "gather", "multline", "eqnarray", "alignat"
 BEGIN = re.compile(r"\\begin\{(" + "|".join(ENVIRONMENTS) + r")(\*?)\}")
 TEX_SIGN = re.compile(r"[\\^_{}=<>+*/|]")
 SINGLE_LETTER = re.compile(r"\s*[A-Za-z]\s*")
+# A formula's line that Markdown would read as a setext underline, a rule or a new block.
+ENDS_PARAGRAPH = re.compile(r"(?:=+|-+|\*{3,}|_{3,})\s*$|(?:#{1,6}|>|[-+*]|\d{1,9}[.)])(?:\s|$)|```|~~~")
 MAX_LINES = 200  # a display formula longer than this is more likely a stray `\[` than a formula
 
 
@@ -165,19 +170,23 @@ def find_closer(src: str, pos: int, stop: int, bracket: str, escaped: bool) -> i
 
 
 def past_blank_line(dollar_block):
-    """dollarmath's `$$` block rule, taking only a block whose closing `$$` comes after a blank line."""
+    """dollarmath's `$$` block rule, taking only a block that a paragraph could not hold whole.
+
+    That is one whose closing `$$` comes after a blank line, or that has a line Markdown would
+    read as the paragraph's end (ENDS_PARAGRAPH).
+    """
 
     def rule(state, start_line: int, end_line: int, silent: bool) -> bool:
         if line_text(state, start_line) != "$$" or closes_paragraph_formula(state, start_line):
             return False
-        blank = False
+        breaks = False
         for number in range(start_line + 1, min(end_line, start_line + MAX_LINES)):
             text = line_text(state, number)
             if text.endswith("$$"):
-                return blank and (silent or dollar_block(state, start_line, end_line, silent))  # it ignores silent
+                return breaks and (silent or dollar_block(state, start_line, end_line, silent))  # it ignores silent
             if "$" in text:  # prose with inline formulas: this `$$` closes one the paragraph misread
                 return False
-            blank = blank or not text
+            breaks = breaks or not text or bool(ENDS_PARAGRAPH.match(text))
         return False
 
     return rule
