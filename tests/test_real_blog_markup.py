@@ -328,7 +328,7 @@ def test_labelled_equations_are_typeset_and_references_show_their_numbers():
 
 
 def test_a_backslash_at_the_end_of_a_line_is_a_space_as_in_tex_not_a_failure():
-    """The author wrote `\\\\` where ox-hugo needed `\\\\\\\\`; Hugo left MathJax `\\` and a line end, a control space."""
+    """The author wrote `\\\\` where ox-hugo needed four; Hugo left MathJax `\\` and a line end: a control space."""
     html = pipeline.render(body_of("ox-hugo-labels.md")).body_html
     cases = formulas(html)[2]
     assert cases.startswith("\\begin{equation}\nM_{ij}")

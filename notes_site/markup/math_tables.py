@@ -268,7 +268,8 @@ def number_equations(html: str, first: int = 1) -> str:
     """Each EQUATION_NUMBER of a note's HTML replaced by the next number, in reading order; then the references."""
     if EQUATION_NUMBER in html:
         parts = html.split(EQUATION_NUMBER)
-        html = "".join(part + (str(first + index) if index < len(parts) - 1 else "") for index, part in enumerate(parts))
+        numbered = (part + (str(first + index) if index < len(parts) - 1 else "") for index, part in enumerate(parts))
+        html = "".join(numbered)
     if not any(mark in html for mark in MARKS):
         return html
     numbers = {match[1]: match[2] for match in LABELLED_NUMBER.finditer(html)}
