@@ -1,10 +1,15 @@
-"""Notes brought from a Hugo site keep their `{{< shortcodes >}}`: figures, refs, highlights, details, videos."""
+"""Notes brought from a Hugo site keep their `{{< shortcodes >}}`: figures, refs, highlights, details, videos,
+and the boxes of its theme (alerts, notices, tabs, expands)."""
+
+import re
+from pathlib import Path
 
 from notes_site.markup.pipeline import MarkdownPipeline
 from notes_site.markup.tokens import LINK_CLOSE, LINK_OPEN, LinkRef
 from tests.test_obsidian import assert_well_formed
 
 pipeline = MarkdownPipeline()
+FIXTURES = Path(__file__).parent / "fixtures" / "real_blog_markup"
 
 
 def html(text: str) -> str:
@@ -192,3 +197,62 @@ def test_excerpts_stay_well_formed_around_figures_and_details():
     )
     assert_well_formed(cut.excerpt_html)
     assert "After." not in cut.excerpt_html
+
+
+# A theme's paired shortcodes (sky-bro/blog-src, zzo theme): Hugo does not know them, their content is Markdown.
+
+
+def test_a_themes_alerts_notices_tabs_and_expands_keep_their_content_as_callouts_tabs_and_details():
+    text = (FIXTURES / "hugo-theme-shortcodes.md").read_text(encoding="utf-8").split("+++\n", 2)[2]
+    rendered = pipeline.render(text)
+    out = html(text)
+    assert "{{" not in out and rendered.markup_warnings == ()
+    assert '<div class="callout callout-success" data-callout="success">\n<p>this is a success.</p>\n</div>' in out
+    assert '<div class="callout callout-info" data-callout="info">\n<p>this is a info.</p>\n</div>' in out
+    assert (
+        '<div class="callout callout-success" data-callout="success">\n'
+        '<p class="callout-title">This is a success type of notice</p>\n<p>success notice.</p>\n</div>'
+    ) in out
+    assert '<div class="callout callout-note" data-callout="note">\n<p>Plain text</p>\n</div>' in out  # a box
+    tabs = out[out.index('<div class="tabs">') :]
+    assert [summary for summary in re.findall(r"<summary>([^<]*)</summary>", tabs)] == ["java", "javascript"]
+    assert '<details class="tab" open><summary>java</summary>\n<pre class="highlight"' in tabs
+    assert '<details class="callout callout-note"><summary class="callout-title">Expand me</summary>' in out
+    assert '<code class="language-go">' in out
+
+
+def test_a_tab_names_itself_or_takes_its_groups_names_in_order():
+    out = html(
+        '{{< tabs "uniqueid" >}}\n{{< tab "MacOS" >}}\nmac\n{{< /tab >}}\n{{< tab >}}\nother\n{{< /tab >}}\n'
+        "{{< /tabs >}}\n"
+    )
+    assert re.findall(r"<summary>([^<]*)</summary>", out) == ["MacOS", "Tab 2"]
+
+
+def test_any_other_paired_theme_shortcode_keeps_its_markdown_in_a_box_and_is_reported(site):
+    path = site.note(
+        "a.md",
+        "title: A\ndate: 2024-01-02",
+        """\
+        Intro.
+
+        {{< callout-card color="red" >}}
+        Some **bold** text, [a link](https://example.org).
+        {{< /callout-card >}}
+
+        {{< neteasemusic id="1455273374" >}}
+        """,
+    )
+    report = site.build()
+    page = site.page("2024/01/02/a/")
+    assert (
+        '<div class="shortcode shortcode-callout-card">\n<p>Some <strong>bold</strong> text, '
+        '<a href="https://example.org">a link</a>.</p>\n</div>'
+    ) in page
+    assert [str(p) for p in report.warnings] == [
+        f"{path}:8: the shortcode `{{{{< callout-card >}}}}` comes from a Hugo theme; its content is shown in a plain "
+        'box, <div class="shortcode shortcode-callout-card">. Style .shortcode-callout-card in your theme\'s CSS, '
+        "or replace the shortcode with Markdown (a quote).",
+        f"{path}:12: the Hugo shortcode `{{{{< neteasemusic >}}}}` is not supported, so it is shown as written. "
+        "Replace it with Markdown (a link, an image or a quote), or remove it.",
+    ]

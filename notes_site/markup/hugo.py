@@ -4,13 +4,13 @@ As with `liquid_tags`, shortcodes become ordinary markdown-it tokens: a figure's
 markers (page bundles resolve, `check` sees them), a `ref` is a wikilink, a highlight is a fence, so word
 counts, search text and excerpts work on them as on Markdown. Shortcodes in code are left alone, except
 Hugo's escaped form `{{</* x */>}}`, shown as `{{< x >}}` wherever it is written, as Hugo shows it. A
+theme's paired shortcode on lines of its own is a box whose Markdown is kept (`hugo_boxes`); any other
 shortcode we do not know stays visible as written and is reported as a `MarkupWarning` with its line.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
 
@@ -18,6 +18,19 @@ from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkLabel
 from markdown_it.token import Token
 
+from notes_site.markup.hugo_boxes import UNSUPPORTED, push_box
+from notes_site.markup.hugo_syntax import (
+    ESCAPED,
+    SHORTCODE_LINE,
+    Shortcode,
+    argument,
+    push_html,
+    push_inline,
+    scan_shortcode,
+    text_token,
+    unescape,
+    written,
+)
 from notes_site.markup.tokens import (
     NOTE_SUFFIXES,
     MarkupWarning,
@@ -28,23 +41,14 @@ from notes_site.markup.tokens import (
     walk_with_lines,
 )
 
-HEAD = re.compile(r"\{\{([<%])\s*(/?)\s*(\w[\w.-]*(?:/[\w.-]+)*)")
-# One argument, positional or `key=value`. A bare word cannot hold `{{`, so a shortcode that never
-# closes is given up at the next one instead of being scanned again from every `{{` on the line.
-ARGUMENT = re.compile(
-    r"""\s+(?:([A-Za-z_][\w-]*)\s*=\s*)?"""
-    r"""(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|`([^`]*)`|((?:[^\s"'`{]|\{(?!\{))+?))(?=\s|/?[>%]\}\})"""
-)
-TAIL = re.compile(r"\s*/?([>%])\}\}")
-CLOSER = {"<": ">", "%": "%"}
-# Hugo's comment form, the way to show a shortcode without running it.
-ESCAPED = re.compile(r"\{\{</\*(.{0,4000}?)\*/>\}\}|\{\{%/\*(.{0,4000}?)\*/%\}\}", re.DOTALL)
-SHORTCODE_LINE = re.compile(r"^\{\{[<%]\s*(/?)\s*(\w[\w.-]*(?:/[\w.-]+)*)[^\n]*?[>%]\}\}\s*$")
 DESTINATION_END = re.compile(r"(#[^\s)]*)?\s*\)")
 MAX_LINES = 30  # a shortcode's arguments may run over several lines; Hugo's rarely take more than a few
 
 BLOCK_SHORTCODES = ("figure", "highlight", "details")
 PAIRED = ("highlight", "details")
+# Hugo's own shortcodes; any other name comes from a theme or the site's layouts/shortcodes/.
+HUGO_OWN = ("figure", "highlight", "details", "ref", "relref", "youtube", "vimeo", "gist", "instagram", "param", "qr")
+HUGO_OWN += ("tweet", "x")
 REFS = ("ref", "relref")
 VIDEO_PAGES = {
     "youtube": ("https://www.youtube.com/watch?v=", "YouTube video"),
@@ -55,18 +59,6 @@ PLAIN_TYPES = ("text", "text_special", "code_inline", "softbreak", "hardbreak")
 ALT_FROM = "hugo_alt_from"  # a figure's image whose alt text is its caption once the caption is parsed
 ATTRIBUTION = "hugo_attribution"  # a figure's `attr`, to be linked to its `attrlink`
 DESTINATION_KEY = "notes_site.hugo_destination"  # in env: where the next `({{` of the inline text is
-
-
-@dataclass(frozen=True)
-class Shortcode:
-    """One `{{< name args >}}` as written, and where it ends."""
-
-    name: str
-    closing: bool  # `{{< /name >}}`
-    delimiter: str  # "<" or "%"
-    positional: tuple[str, ...]
-    named: dict[str, str]
-    end: int
 
 
 def hugo_shortcodes_plugin(md: MarkdownIt) -> None:
@@ -81,72 +73,20 @@ def hugo_shortcodes_plugin(md: MarkdownIt) -> None:
         md.add_render_rule(kind, render_prepared)
 
 
-def scan_shortcode(text: str, pos: int, end: int) -> Shortcode | None:
-    """The shortcode starting at `pos`, or None when the text there is not one."""
-    head = HEAD.match(text, pos, end)
-    if head is None:
-        return None
-    delimiter, slash, name = head.groups()
-    at, positional, named = head.end(), [], {}
-    while (tail := TAIL.match(text, at, end)) is None:
-        found = ARGUMENT.match(text, at, end)
-        if found is None:
-            return None
-        key, double, *others = found.groups()
-        value = double.replace('\\"', '"') if double is not None else next(v for v in others if v is not None)
-        if key:
-            named[key.lower()] = value
-        else:
-            positional.append(value)
-        at = found.end()
-    if tail.group(1) != CLOSER[delimiter]:
-        return None
-    return Shortcode(name, bool(slash), delimiter, tuple(positional), named, tail.end())
-
-
-def argument(shortcode: Shortcode, key: str, position: int | None = None) -> str:
-    """A named argument, or the positional one Hugo also accepts in its place."""
-    if key in shortcode.named:
-        return shortcode.named[key].strip()
-    if position is not None and position < len(shortcode.positional):
-        return shortcode.positional[position].strip()
-    return ""
-
-
-def written(name: str, delimiter: str, closing: bool = False) -> str:
-    return "{{" + delimiter + " " + ("/" if closing else "") + name + " " + CLOSER[delimiter] + "}}"
-
-
-def unescape(text: str) -> str:
-    """`{{</* figure */>}}` → `{{< figure >}}`."""
-    return ESCAPED.sub(without_comment_marks, text) if "/*" in text else text
-
-
-def without_comment_marks(match: re.Match[str]) -> str:
-    inner = match.group(1) if match.group(1) is not None else match.group(2)
-    return match.group(0)[:3] + inner + match.group(0)[-3:]
-
-
-def text_token(content: str) -> Token:
-    token = Token("text", "", 0)
-    token.content = content
-    return token
-
-
 # Block shortcodes
 
 
 def parse_block_shortcode(state, start: int, end: int, silent: bool) -> bool:
-    """A figure on lines of its own, or a highlight or details block whose closing stands on a line of its own."""
+    """A figure on lines of its own; a highlight, details or theme box whose closing stands on a line of its own."""
     if state.is_code_block(start) or not state.src.startswith("{{", state.bMarks[start] + state.tShift[start]):
         return False
     found = whole_line_shortcode(state, start)
     if found is None:
         return False
     shortcode, last = found
-    if shortcode.closing or shortcode.name not in BLOCK_SHORTCODES:
+    if shortcode.closing or (shortcode.name in HUGO_OWN and shortcode.name not in BLOCK_SHORTCODES):
         return False
-    closing = find_closing_line(state, last, shortcode.name) if shortcode.name in PAIRED else last
+    closing = find_closing_line(state, last, shortcode.name) if shortcode.name != "figure" else last
     if closing is None:
         return False  # shown as written, and reported, by the inline rule
     if silent:
@@ -155,8 +95,10 @@ def parse_block_shortcode(state, start: int, end: int, silent: bool) -> bool:
         push_figure(state, shortcode, [start, last + 1])
     elif shortcode.name == "highlight":
         push_highlight(state, shortcode, start, last, closing)
-    else:
+    elif shortcode.name == "details":
         push_details(state, shortcode, start, last, closing)
+    else:
+        push_box(state, shortcode, start, last, closing)
     state.line = closing + 1
     return True
 
@@ -193,25 +135,9 @@ def find_closing_line(state, after: int, name: str) -> int | None:
             depth -= 1
             if depth == 0:
                 return line
-        elif name == "details":  # a highlight holds code, where an opening means nothing
+        elif name != "highlight":  # a highlight holds code, where an opening means nothing
             depth += 1
     return None
-
-
-def push_html(state, html: str, nesting: int, line_map: list[int]) -> Token:
-    token = state.push({1: "hugo_open", 0: "hugo_html", -1: "hugo_close"}[nesting], "", nesting)
-    token.meta = {"html": html}
-    token.map = line_map
-    return token
-
-
-def push_inline(state, content: str, line_map: list[int], children: list[Token] | None = None) -> Token:
-    """An inline block: `content` is parsed as Markdown by the core inline rule, after any ready `children`."""
-    token = state.push("inline", "", 0)
-    token.content = content
-    token.map = line_map
-    token.children = children if children is not None else []
-    return token
 
 
 def push_figure(state, shortcode: Shortcode, line_map: list[int]) -> None:
@@ -495,6 +421,8 @@ def finish_shortcodes(state) -> None:
                 block.content = unescape(block.content)
             elif block.type == "inline" and ATTRIBUTION in block.meta:
                 link_attribution(block)
+            elif block.type == "hugo_open" and UNSUPPORTED in block.meta:
+                warnings.append(box_warning(line, block.meta.pop(UNSUPPORTED)))
         elif token.type in ("code_inline", "html_inline"):
             token.content = unescape(token.content)
         elif token.type == "hugo_text":
@@ -518,6 +446,16 @@ def linked(tokens: list[Token], url: str) -> list[Token]:
     opening = Token("link_open", "a", 1)
     opening.attrs = {"href": url}
     return [opening, *tokens, Token("link_close", "a", -1)]
+
+
+def box_warning(line: int, shortcode: Shortcode) -> MarkupWarning:
+    name = shortcode.name
+    return MarkupWarning(
+        line,
+        f"the shortcode `{written(name, shortcode.delimiter)}` comes from a Hugo theme; its content is shown "
+        f'in a plain box, <div class="shortcode shortcode-{name}">.',
+        f"Style .shortcode-{name} in your theme's CSS, or replace the shortcode with Markdown (a quote).",
+    )
 
 
 def unsupported_warning(line: int, shortcode: Shortcode) -> MarkupWarning:
