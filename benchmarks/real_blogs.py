@@ -44,6 +44,7 @@ TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " · ", " :: ", "｜")
 MORE_MARKER = re.compile(r"<!--\s*more\s*-->", re.I)
 SHOWN_DAY = re.compile(r"\b(\d{4})[-/.](\d{2})[-/.](\d{2})\b")
 EXAMPLES = 4
+REDIRECT = re.compile(r"http-equiv=[\"']?refresh", re.I)  # an alias page: Hugo's `aliases`, a language root
 
 
 # ---------------------------------------------------------------- the blogs' sources
@@ -98,6 +99,20 @@ def checkout(mirrors: Path, tree: dict, into: Path, history: bool = False) -> li
         os.utime(target, (stamp, stamp))
         offset = header_end + 2 + size
     return missing
+
+
+def section_folders(kind: str, source: Path) -> set[str]:
+    """Hugo's listing pages named after content folders: each section (`posts/`) and each language's home (`zh/`).
+
+    A section is a top-level folder of content/ (or of a language's content/en/) that is not itself a page.
+    """
+    if kind != "hugo" or not (source / "content").is_dir():
+        return set()
+    folders = {folder for folder in (source / "content").iterdir() if folder.is_dir()}
+    languages = {folder for folder in folders if (folder / "_index.md").is_file() and len(folder.name) <= 5}
+    sections = {inner for language in languages for inner in language.iterdir() if inner.is_dir()}
+    # a folder with an index.md is a page (a leaf bundle: about/), not a section
+    return {f.name for f in folders | sections if not (f / "index.md").is_file() and any(f.rglob("*.md"))}
 
 
 def post_files(kind: str, source: Path) -> list[Path]:
@@ -469,12 +484,14 @@ def broken_links(ours: Path, base: str) -> tuple[int, list[str]]:
     return len(broken), broken[:EXAMPLES]
 
 
-def other_pages(theirs: Path, ours: Path, post_urls: set[str]) -> tuple[int, list[str]]:
-    """Their pages one folder deep that are neither posts nor listings (About, Links …), and those we lack."""
+def other_pages(theirs: Path, ours: Path, post_urls: set[str], listings: set[str]) -> tuple[int, list[str]]:
+    """Their one-folder pages that are neither posts, listings nor redirects (About, Links …), and those we lack."""
     pages = [
         url_of(theirs, html)
         for html in theirs.glob("*/index.html")
-        if html.parent.name not in LISTING_DIRS and not html.parent.name.isdigit()
+        if html.parent.name not in LISTING_DIRS | listings
+        and not html.parent.name.isdigit()
+        and not REDIRECT.search(html.read_text(encoding="utf-8", errors="replace")[:2000])
     ]
     pages = [url for url in pages if url not in post_urls]
     return len(pages), [url for url in pages if page_file(ours, url) is None]
@@ -500,7 +517,8 @@ def measure_blog(blog: dict, mirrors: Path, work: Path) -> BlogResult:
     result.excerpts_whole = whole_on_index(pairs, ours)
     result.broken_link_count, result.broken_links = broken_links(ours, base)
     post_urls = {post.their_url for post in result.posts if post.their_url}
-    result.pages_total, result.pages_missing = other_pages(theirs, ours, post_urls)
+    listings = section_folders(blog["kind"], source)
+    result.pages_total, result.pages_missing = other_pages(theirs, ours, post_urls, listings)
     return result
 
 
