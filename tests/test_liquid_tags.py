@@ -1,11 +1,14 @@
 """Hexo, NexT and Jekyll `{% tag %}` syntax in notes brought from those sites."""
 
+from pathlib import Path
+
 from test_markdown import assert_well_formed
 
 from notes_site.markup.liquid import liquid_tags_plugin
 from notes_site.markup.pipeline import MarkdownPipeline
 from notes_site.markup.tokens import LINK_CLOSE, LINK_OPEN, WIKI_CLOSE, WIKI_OPEN, WIKI_SPLIT, WikiRef
 
+FIXTURES = Path(__file__).parent / "fixtures" / "real_blog_markup"
 pipeline = MarkdownPipeline()
 liquid_tags_plugin(pipeline.md)
 
@@ -122,6 +125,46 @@ def test_unknown_and_unclosed_tags_are_shown_as_written_and_reported_with_their_
     ]
     assert rendered.markup_warnings[0].hint == "Remove it, or replace it with Markdown."
     assert_well_formed(rendered.body_html)
+
+
+def test_a_plugins_chart_is_shown_as_its_source_code_and_reported():
+    """hexo-keep-large's `{% echarts %}` (hexo-tag-echarts): the chart needs ECharts' script, which we never load."""
+    text = (FIXTURES / "hexo-echarts.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    rendered = pipeline.render(text)
+    out = rendered.body_html
+    assert "{%" not in out and '<code class="language-echarts">' in out and "trigger" in out
+    assert [(w.line, w.message) for w in rendered.markup_warnings] == [
+        (
+            6,  # the first line is the one after the front matter
+            "the tag `{% echarts %}` is drawn by a Hexo plugin notes-site does not run, so its source is shown as a "
+            "code block.",
+        ),
+    ]
+    assert_well_formed(out)
+
+
+def test_hexo_math_folds_and_theme_boxes_keep_their_content():
+    rendered = pipeline.render(
+        "{% math %}\n\\sum_{i=1}^n x_i\n{% endmath %}\n\n"
+        "{% folding cyan open, 查看代码 %}\nSome **code**.\n{% endfolding %}\n\n"
+        "{% btn_box %}\nA [link](https://example.org).\n{% endbtn_box %}\n\n"
+        "{% comment %}\nNot for readers.\n{% endcomment %}\n\n"
+        "{% if page.draft %}\nLiquid logic\n{% endif %}\n"
+    )
+    out = rendered.body_html
+    assert '<div class="math display"' in out and "<munderover>" in out and rendered.formula_failures == ()
+    assert (
+        '<details class="callout callout-note" open><summary class="callout-title">查看代码</summary>\n'
+        "<p>Some <strong>code</strong>.</p>\n</details>"
+    ) in out
+    assert '<div class="shortcode liquid-btn_box">\n<p>A <a href="https://example.org">link</a>.</p>\n</div>' in out
+    assert "Not for readers" not in out and "{% if page.draft %}" in out  # logic stays visible, and reported
+    assert [(w.line, w.message.split(";")[0].split(",")[0]) for w in rendered.markup_warnings] == [
+        (9, "the tag `{% btn_box %}` comes from a Hexo plugin or theme"),
+        (17, "the Hexo/Jekyll tag `{% if %}` is not supported"),
+        (19, "the Hexo/Jekyll tag `{% endif %}` is not supported"),
+    ]
+    assert_well_formed(out)
 
 
 def test_excerpts_stay_well_formed_around_block_tags():

@@ -2,8 +2,13 @@
 
 Tags become ordinary markdown-it tokens (images, links, wikilinks, fences, nested blocks), so link
 markers, wikilink collection, highlighting, word counts and excerpts work on them as on Markdown.
-Tags in code spans and code blocks are never touched; `{{ … }}` is left alone; a tag we do not know
-stays visible as written and is reported as a `MarkupWarning` with its line.
+Tags in code spans and code blocks are never touched; `{{ … }}` is left alone. A plugin's or theme's
+paired tag we do not know, opened and ended on lines of their own, keeps its content: a formula
+(`{% math %}`, hexo-math) is typeset; a fold (`{% folding Title %}`) folds; a chart or diagram
+(`{% echarts %}`, `{% mermaid %}`) is shown as its source code; anything else is Markdown in
+`<div class="shortcode liquid-NAME">`; `{% comment %}` hides its lines as Liquid does. Any other tag
+we do not know stays visible as written. Charts, boxes and unknown tags are reported as a
+`MarkupWarning` with their line.
 """
 
 from __future__ import annotations
@@ -51,6 +56,11 @@ NUMBER = re.compile(r"^\d+$")
 
 BLOCK_TAGS = ("raw", "codeblock", "highlight", "blockquote", "note", "tabs")
 NESTABLE = ("blockquote", "note", "tabs")  # the others hold raw text, where an inner opening tag means nothing
+MATH_TAGS = ("math", "katex", "mathjax", "latex")  # hexo-math and kin: TeX between the tags
+DIAGRAM_TAGS = ("echarts", "mermaid", "plantuml", "puml", "flowchart", "flow", "sequence", "chart", "dot", "graphviz")
+FOLD_TAGS = ("folding", "fold", "hideToggle", "hideBlock", "spoiler", "details")  # Butterfly and kin: foldable
+TEMPLATE_TAGS = ("if", "unless", "for", "case", "capture", "tablerow")  # Liquid's logic: shown as written
+UNKNOWN_BLOCK = "liquid_unknown_block"  # in an opening or fence token: the tag to report
 NOTE_CLASSES = ("default", "primary", "info", "success", "warning", "danger")
 RAW_KEY = "notes_site.liquid_raw"  # in env while a `{% raw %}` block's text is parsed: no tags inside
 RAW_INLINE = "liquid_raw_inline"  # an inline token of a raw block, hidden from the core inline rule
@@ -116,7 +126,7 @@ def find_end_line(state, start: int, name: str) -> int | None:
             depth -= 1
             if depth == 0:
                 return line
-        elif match.group(1) == name and name in NESTABLE:
+        elif match.group(1) == name and (name in NESTABLE or name not in (*BLOCK_TAGS, *MATH_TAGS, *DIAGRAM_TAGS)):
             depth += 1
     return None
 
@@ -126,7 +136,7 @@ def parse_block_tag(state, start: int, end: int, silent: bool) -> bool:
     if state.env.get(RAW_KEY) or state.is_code_block(start):
         return False
     match = WHOLE_LINE_TAG.match(line_text(state, start))
-    if not match or match.group(1) not in BLOCK_TAGS:
+    if not match or match.group(1) in TEMPLATE_TAGS or match.group(1).startswith("end"):
         return False
     name, arguments = match.group(1), match.group(2).strip()
     end_line = find_end_line(state, start, name)
@@ -138,11 +148,36 @@ def parse_block_tag(state, start: int, end: int, silent: bool) -> bool:
         push_code(state, start, end_line, name, arguments)
     elif name == "tabs":
         push_tabs(state, start, end_line, arguments)
-    else:
+    elif name in BLOCK_TAGS:
         opening, closing = wrapper_html(name, arguments)
         push_nested(state, start, end_line, opening, closing, raw=name == "raw")
+    else:
+        push_unknown_block(state, start, end_line, name, arguments)
     state.line = end_line + 1
     return True
+
+
+def push_unknown_block(state, start: int, end_line: int, name: str, arguments: str) -> None:
+    """A plugin's paired tag: a formula, a chart's source as code, a fold, a comment hidden, or a box of Markdown."""
+    lines = [start, end_line + 1]
+    if name in FOLD_TAGS:  # `{% folding cyan open, Title %}`: the options before the comma, the title after
+        options, _comma, title = arguments.rpartition(",") if "," in arguments else ("", "", arguments)
+        is_open = " open" if "open" in options.split() else ""
+        summary = f'<summary class="callout-title">{escape(title.strip() or "Details")}</summary>\n'
+        push_wrapper(state, f'<details class="callout callout-note"{is_open}>{summary}', 1, lines)
+        tokenize_lines(state, start + 1, end_line)
+        push_wrapper(state, "</details>\n", -1, [end_line, end_line + 1])
+        return
+    if name in MATH_TAGS or name in DIAGRAM_TAGS:
+        token = state.push("math_block" if name in MATH_TAGS else "fence", "math" if name in MATH_TAGS else "code", 0)
+        token.content = state.getLines(start + 1, end_line, state.sCount[start], True)
+        token.info, token.markup, token.map = name, "{% " + name + " %}", lines
+        if name in DIAGRAM_TAGS:
+            token.meta[UNKNOWN_BLOCK] = name
+    elif name != "comment":
+        push_wrapper(state, f'<div class="shortcode liquid-{escape(name)}">\n', 1, lines).meta[UNKNOWN_BLOCK] = name
+        tokenize_lines(state, start + 1, end_line)
+        push_wrapper(state, "</div>\n", -1, [end_line, end_line + 1])
 
 
 def push_wrapper(state, html: str, nesting: int, line_map: list[int]) -> Token:
@@ -460,6 +495,8 @@ def finish_tags(state) -> None:
                 hidden = block
             elif block.type == "html_block" and id(block) not in in_raw:
                 block.content = raw_html_tags(block.content)
+            elif block.meta and UNKNOWN_BLOCK in block.meta:
+                warnings.append(unknown_block_warning(line, block.meta.pop(UNKNOWN_BLOCK), block.type == "fence"))
         elif block is hidden:
             continue
         elif token.type == "html_inline":
@@ -476,6 +513,22 @@ def raw_html_tags(html: str) -> str:
     html = ASSET_PATH.sub(lambda m: marked_url(m.group(1)), html)
     html = URL_FILTER.sub(lambda m: "/" + m.group(2).lstrip("/"), html)
     return SITE_PREFIX.sub("", html)
+
+
+def unknown_block_warning(line: int, name: str, source_shown: bool) -> MarkupWarning:
+    if source_shown:
+        return MarkupWarning(
+            line,
+            f"the tag `{{% {name} %}}` is drawn by a Hexo plugin notes-site does not run, so its source is shown "
+            "as a code block.",
+            "Replace it with an image of the chart or diagram, or keep the source.",
+        )
+    return MarkupWarning(
+        line,
+        f"the tag `{{% {name} %}}` comes from a Hexo plugin or theme; its content is shown in a plain box, "
+        f'<div class="shortcode liquid-{name}">.',
+        f"Style .liquid-{name} in your theme's CSS, or replace the tag with Markdown (a quote).",
+    )
 
 
 def unsupported_tag_warning(line: int, name: str) -> MarkupWarning:
