@@ -254,8 +254,13 @@ def body_of_file(name: str) -> str:
         ("Text\n\n$$$L=y^2$$$\n\nnext\n", ["L=y^2"]),
         ("a $$$x$$$ b and $$$y$$$\n", ["x", "y"]),
         ("对于10$$Mbps$$的以太网，在争用期内可以发送512$$bit$$，也即64字节。\n", ["Mbps", "bit"]),
+        (  # hexo-archer-abbrlink, 《计算机网络安全教程》读书笔记.md line 493
+            "- DES算法的基本流程：64位明文输入$$\\rightarrow$$初始变换$$IP\\rightarrow$$16轮Feistel乘积变换"
+            "$$\\rightarrow$$逆初始变换$$IP^{-1}\\rightarrow$$64位密文输出。即\n",
+            ["\\rightarrow", "IP\\rightarrow", "\\rightarrow", "IP^{-1}\\rightarrow"],
+        ),
     ],
-    ids=["hexo-archer-abbrlink", "block", "inline", "double-after-a-digit"],
+    ids=["hexo-archer-abbrlink", "block", "inline", "double-after-a-digit", "double-before-a-digit"],
 )
 def test_the_dollar_forms_kramed_typeset_are_display_formulas(text, expected):
     rendered = pipeline.render(text)

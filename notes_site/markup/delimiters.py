@@ -115,15 +115,22 @@ def parse_inline(state, silent: bool) -> bool:
 def parse_triple_dollar(state, silent: bool) -> bool:
     """`$$$x$$$`, which dollarmath reads as `$$` around `$x`: a display formula inside the sentence.
 
-    Also `512$$bit$$`, which dollarmath refuses after a digit (it guards `$10` of money, never
-    written with two dollars); kramed typeset it (hexo-archer-abbrlink).
+    Also `512$$bit$$` and `$$IP$$16轮`, which dollarmath refuses next to a digit (it guards `$10` of
+    money, never written with two dollars); kramed typeset both (hexo-archer-abbrlink).
     """
     src, start = state.src, state.pos
-    if start > 0 and src[start - 1].isdigit() and src.startswith("$$", start) and not src.startswith("$$$", start):
-        return push_display_in_line(state, "$$", silent)
+    if src.startswith("$$", start) and not src.startswith("$$$", start):
+        if start > 0 and src[start - 1].isdigit() or closing_dollars_before_digit(src, start, state.posMax):
+            return push_display_in_line(state, "$$", silent)
+        return False
     if not src.startswith("$$$", start) or src.startswith("$$$$", start):
         return False
     return push_display_in_line(state, "$$$", silent)
+
+
+def closing_dollars_before_digit(src: str, start: int, stop: int) -> bool:
+    end = src.find("$$", start + 2, stop)
+    return end > 0 and end + 2 < stop and src[end + 2].isdigit()
 
 
 def push_display_in_line(state, fence: str, silent: bool) -> bool:
