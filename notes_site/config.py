@@ -116,6 +116,8 @@ class SiteConfig:
     new_note_dir: str = ""  # where `notes-site new` puts notes, relative to content/
     math: str = "mathml"  # typeset at build time; "katex" typesets in the browser (from a CDN)
     math_macros: tuple[tuple[str, str], ...] = ()  # the site's own TeX names: (name without \, definition)
+    # `$$x$$` inside a sentence: "display" as MathJax and Pandoc show it, "inline" as kramed and kramdown do
+    math_double_dollar_in_text: str = "display"
     toc: TocSettings = field(default_factory=TocSettings)
     reading_time: ReadingTimeSettings = field(default_factory=ReadingTimeSettings)
     papers: PaperSettings = field(default_factory=PaperSettings)
@@ -174,6 +176,7 @@ SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
     "new_note_dir": str,
     "math": str,
     "math_macros": dict,
+    "math_double_dollar_in_text": str,
     "toc": dict,
     "reading_time": dict,
     "papers": dict,
@@ -235,6 +238,7 @@ GROUPS: dict[str, tuple[type, dict[str, tuple[type, str]]]] = {
     ),
 }
 MATH_ENGINES = ("mathml", "katex")
+DOUBLE_DOLLAR_IN_TEXT = ("display", "inline")
 PERMALINK_TOKENS = (
     ":year",
     ":month",
@@ -415,6 +419,12 @@ def check_settings(data: dict[str, Any], path: Path, text: str) -> list[Problem]
             "math",
             f"`math: {data['math']}` is not a way to typeset formulas.",
             f"Use one of: {', '.join(MATH_ENGINES)}.",
+        )
+    if data.get("math_double_dollar_in_text", "display") not in DOUBLE_DOLLAR_IN_TEXT:
+        report(
+            "math_double_dollar_in_text",
+            f"`math_double_dollar_in_text: {data['math_double_dollar_in_text']}` is not a way to show a formula.",
+            f"Use one of: {', '.join(DOUBLE_DOLLAR_IN_TEXT)}.",
         )
     problems.extend(check_math_macros(data.get("math_macros", {}), path, text))
     if data.get("related_notes", 0) < 0:

@@ -263,7 +263,13 @@ def check_rendered(text: str, scaffold: Path, target: Path, config: SiteConfig) 
     result = parse_note(
         source,
         settings,
-        MarkdownPipeline(settings.auto_excerpt_length, settings.math, settings.search, settings.math_macros),
+        MarkdownPipeline(
+            settings.auto_excerpt_length,
+            settings.math,
+            settings.search,
+            settings.math_macros,
+            double_dollar_in_text=settings.double_dollar_in_text,
+        ),
     )
     errors = [p for p in result.problems if p.severity == "error"]
     if errors:

@@ -405,3 +405,41 @@ def test_the_tex_macros_a_jekyll_blogs_mathjax_reads_become_math_macros(tmp_path
     assert report.errors == [] and report.warnings == [], report.problems
     page = (tmp_path / "site/public/2020/01/01/sgd.html").read_text(encoding="utf-8")
     assert page.count("<math") == 2 and "math-error" not in page
+
+
+@pytest.mark.parametrize(
+    ("kind", "files", "inline"),
+    [
+        ("hexo", {"package.json": '{"dependencies": {"hexo": "^5", "hexo-renderer-kramed": "^0.1"}}'}, True),
+        ("hexo", {"package.json": '{"dependencies": {"hexo": "^7", "hexo-renderer-marked": "^6"}}'}, False),
+        ("hexo", {}, False),
+        ("jekyll", {}, True),  # kramdown, Jekyll's Markdown
+        ("jekyll", {"_config.yml": "title: Blog\nmarkdown: CommonMarkGhPages\n"}, False),
+    ],
+    ids=["hexo-kramed", "hexo-marked", "hexo-default", "jekyll-kramdown", "jekyll-commonmark"],
+)
+def test_double_dollars_in_a_sentence_stay_inline_where_the_blogs_markdown_showed_them_inline(
+    kind, files, inline, tmp_path
+):
+    """hexo-archer-abbrlink writes all its inline math as `$$x$$`; kramed (and kramdown) showed it in the line."""
+    blog = tmp_path / "blog"
+    post = "---\ntitle: DES\ndate: 2020-01-01 10:00:00\n---\n64位明文输入$$\\rightarrow$$初始变换$$IP$$16轮\n"
+    if kind == "hexo":
+        write(blog / "_config.yml", "title: Blog\n")
+        write(blog / "source/_posts/des.md", post)
+    else:
+        write(blog / "_config.yml", "title: Blog\n")
+        write(blog / "_posts/2020-01-01-des.md", post)
+    for name, text in files.items():
+        write(blog / name, text)
+    result = run_import_kind(kind, blog, tmp_path / "site")
+    assert result.exit_code == 0, result.output
+    settings = (tmp_path / "site/notes-site.yaml").read_text(encoding="utf-8")
+    assert ("math_double_dollar_in_text: inline" in settings) is inline
+    report = build_site(BuildOptions(site_root=tmp_path / "site"))
+    assert report.errors == [], report.problems
+    page = next((tmp_path / "site/public").rglob("des*/index.html"), None) or next(
+        (tmp_path / "site/public").rglob("des.html")
+    )
+    shown = re.findall(r'class="math (inline|display)"', page.read_text(encoding="utf-8"))
+    assert shown == (["inline", "inline"] if inline else ["display", "display"])

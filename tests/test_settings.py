@@ -63,3 +63,16 @@ def test_menu_accepts_hexo_style_entries(site):
     site.settings("menu:\n  Home: / || fa fa-home\n  About: /about/\n  GitHub: https://github.com/me\n")
     menu = load_config(site.root).menu
     assert [(m.title, m.url) for m in menu] == [("Home", ""), ("About", "about/"), ("GitHub", "https://github.com/me")]
+
+
+def test_double_dollars_in_a_sentence_are_shown_display_or_inline_and_nothing_else(site):
+    site.settings("title: Notes\nmath_double_dollar_in_text: sideways\n")
+    with pytest.raises(ConfigError) as raised:
+        load_config(site.root)
+    (problem,) = raised.value.problems
+    assert (
+        problem.line == 2 and "`math_double_dollar_in_text: sideways` is not a way to show a formula" in problem.message
+    )
+    assert problem.hint == "Use one of: display, inline."
+    site.settings("math_double_dollar_in_text: inline\n")
+    assert load_config(site.root).math_double_dollar_in_text == "inline"

@@ -62,6 +62,7 @@ class ParseSettings:
     search: str = "text"  # what plain text notes keep for the search index: "", "text" or "code"
     excerpt_separator: str = ""
     math_macros: tuple[tuple[str, str], ...] = ()
+    double_dollar_in_text: str = "display"
 
 
 def parse_settings(config: SiteConfig) -> ParseSettings:
@@ -74,6 +75,7 @@ def parse_settings(config: SiteConfig) -> ParseSettings:
         search,
         config.excerpt.separator,
         config.math_macros,
+        config.math_double_dollar_in_text,
     )
 
 
@@ -336,10 +338,15 @@ def parse_chunk(
     files: list[NoteFile], settings: ParseSettings, progress: Callable[[str, int, int], None] | None = None
 ) -> list[ParsedNote]:
     key = (settings.auto_excerpt_length, settings.math, settings.search, settings.math_macros)
+    key += (settings.double_dollar_in_text,)
     pipeline = _pipelines.get(key)
     if pipeline is None:
         pipeline = _pipelines[key] = MarkdownPipeline(
-            settings.auto_excerpt_length, settings.math, settings.search, settings.math_macros
+            settings.auto_excerpt_length,
+            settings.math,
+            settings.search,
+            settings.math_macros,
+            double_dollar_in_text=settings.double_dollar_in_text,
         )
     results = []
     for done, file in enumerate(files, start=1):

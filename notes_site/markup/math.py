@@ -365,6 +365,16 @@ def render_math_display_inline(self, tokens, idx, options, env) -> str:
     return f'<span class="{tex_class("math display", env)}">\\[{escape(tex, quote=False)}\\]</span>'
 
 
+def render_math_double_in_text(self, tokens, idx, options, env) -> str:
+    """`$$…$$` in a sentence: display as MathJax and Pandoc show it, or inline as kramed and kramdown do.
+
+    `$$$…$$$` (kramed's own display form) and the escaped `\\[…\\]` stay display either way.
+    """
+    if env.get("double_dollar_in_text") == "inline" and tokens[idx].markup == "$$":
+        return render_math_inline(self, tokens, idx, options, env)
+    return render_math_display_inline(self, tokens, idx, options, env)
+
+
 def typeset_formula(tex: str, display: bool, line: int, env: dict) -> str | None:
     """MathML for the formula, or None: KaTeX typesets in the browser, or the TeX is kept as text."""
     if env.get("math") != "mathml":

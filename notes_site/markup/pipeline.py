@@ -29,7 +29,7 @@ from notes_site.markup.excerpt import find_auto_cut, find_more_marker, footnotes
 from notes_site.markup.highlight import render_code_block, render_fence
 from notes_site.markup.hugo import hugo_shortcodes_plugin
 from notes_site.markup.liquid import liquid_tags_plugin
-from notes_site.markup.math import render_math_display, render_math_display_inline, render_math_inline
+from notes_site.markup.math import render_math_display, render_math_double_in_text, render_math_inline
 from notes_site.markup.math_macros import Macros
 from notes_site.markup.math_tables import number_equations
 from notes_site.markup.obsidian import obsidian_plugin
@@ -84,12 +84,19 @@ class MarkdownPipeline:
     """Markdown text in, HTML (with link markers) out."""
 
     def __init__(
-        self, auto_excerpt_length: int = 0, math: str = "mathml", search: str = "", math_macros: Macros = ()
+        self,
+        auto_excerpt_length: int = 0,
+        math: str = "mathml",
+        search: str = "",
+        math_macros: Macros = (),
+        double_dollar_in_text: str = "display",
     ) -> None:
         """`search`: "" keeps no plain text, "text" the prose, "code" the prose and the code blocks;
-        `math_macros`: the site's own TeX names, expanded in every formula."""
+        `math_macros`: the site's own TeX names, expanded in every formula;
+        `double_dollar_in_text`: how `$$x$$` inside a sentence shows, "display" or "inline"."""
         self.auto_excerpt_length = auto_excerpt_length
         self.math = math
+        self.double_dollar_in_text = double_dollar_in_text
         self.math_macros = math_macros
         self.search = search
         md = MarkdownIt("commonmark", {"html": True, "typographer": False})
@@ -115,7 +122,7 @@ class MarkdownPipeline:
         md.add_render_rule("heading_close", render_heading_close)
         md.add_render_rule("footnote_ref", render_footnote_ref)
         md.add_render_rule("math_inline", render_math_inline)
-        md.add_render_rule("math_inline_double", render_math_display_inline)
+        md.add_render_rule("math_inline_double", render_math_double_in_text)
         md.add_render_rule("math_block", render_math_display)
         md.add_render_rule("math_block_label", render_math_display)
         md.add_render_rule("wikilink", render_wikilink)
@@ -127,6 +134,7 @@ class MarkdownPipeline:
         env: dict = {
             "math": self.math,
             "math_macros": self.math_macros,
+            "double_dollar_in_text": self.double_dollar_in_text,
             "formula_failures": [],
             "search": self.search,
             "markup_warnings": [],
@@ -174,6 +182,7 @@ class MarkdownPipeline:
                 {
                     "math": self.math,
                     "math_macros": self.math_macros,
+                    "double_dollar_in_text": self.double_dollar_in_text,
                     "formula_failures": [],
                     "search": self.search,
                     "markup_warnings": [],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import zoneinfo
 from collections.abc import Callable
@@ -48,6 +49,16 @@ HEXO_PAGE_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".ejs", ".njk", ".pug
 HEXO_TOKENS = {
     ":year", ":month", ":day", ":i_month", ":i_day", ":hour", ":minute", ":second", ":title", ":name", ":category",
 }  # fmt: skip
+
+# Hexo's Markdown renderers, the first one named in package.json being the one used (a blog that
+# lists kramed and pandoc was built by kramed: its pages hold kramed's <script type="math/tex">).
+MARKDOWN_RENDERERS = (
+    "hexo-renderer-kramed",
+    "hexo-renderer-pandoc",
+    "hexo-renderer-markdown-it",
+    "hexo-renderer-marked",
+)
+KRAMED_LIKE = ("hexo-renderer-kramed",)  # `$$x$$` inside a sentence is inline math there
 
 
 def import_hexo(source: Path, target: Path) -> ImportReport:
@@ -275,6 +286,10 @@ def hexo_settings(root: Path | None, report: ImportReport) -> tuple[str, dict[st
         "(CI, containers); set permalink_timezone to your computer's zone if you built on it",
     )
     setting("unicode_slugs", True, "Hexo keeps Chinese file names in URLs")
+    renderer = markdown_renderer(root)
+    if renderer in KRAMED_LIKE:
+        setting("math_double_dollar_in_text", "inline", f"{renderer} showed $$x$$ inside a sentence inline")
+        report.add("converted", f"{renderer}'s inline $$x$$ (in package.json) as math_double_dollar_in_text: inline")
     per_page = data.get("per_page")
     if isinstance(per_page, int) and per_page > 0:
         setting("per_page", per_page)
@@ -292,6 +307,18 @@ def hexo_settings(root: Path | None, report: ImportReport) -> tuple[str, dict[st
     if new_post_name != ":title.md":
         report.add("not converted", f"`new_post_name: {new_post_name}`: notes-site new names files after the title")
     return "\n".join(lines) + "\n", data
+
+
+def markdown_renderer(root: Path | None) -> str:
+    """The hexo-renderer-… package the blog's package.json names for Markdown, or "" (Hexo's default, marked)."""
+    try:
+        package = json.loads((root / "package.json").read_text(encoding="utf-8-sig")) if root else {}
+    except (OSError, ValueError):
+        return ""
+    if not isinstance(package, dict):
+        return ""
+    names = {**(package.get("dependencies") or {}), **(package.get("devDependencies") or {})}
+    return next((name for name in MARKDOWN_RENDERERS if name in names), "")
 
 
 def hexo_menu(root: Path | None, report: ImportReport) -> dict[str, str]:

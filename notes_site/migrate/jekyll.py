@@ -188,6 +188,9 @@ def jekyll_settings(data: dict[str, Any], config_path: Path, report: ImportRepor
         report.add("converted", f"`paginate: {data['paginate']}` as per_page", config_path, line_of("paginate"))
     setting("permalink", notes_site_permalink(data, config_path, report))
     setting("unicode_slugs", True, "Jekyll keeps Chinese file names in URLs")
+    if str(data.get("markdown") or "kramdown").lower() == "kramdown":
+        setting("math_double_dollar_in_text", "inline", "kramdown showed $$x$$ inside a sentence inline")
+        report.add("converted", "kramdown's inline $$x$$ (Jekyll's Markdown) as math_double_dollar_in_text: inline")
     separator = data.get("excerpt_separator")
     if isinstance(separator, str) and separator:
         lines.append(yaml.safe_dump({"excerpt": {"separator": separator}}, allow_unicode=True).rstrip())
