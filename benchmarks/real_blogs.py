@@ -334,8 +334,16 @@ class PostResult:
     template_left: list[str] = field(default_factory=list)
     date_theirs: str = ""
     date_ours: str = ""
+    # formulas (display, inline): theirs where their HTML says which (kramed's <script type="math/tex">,
+    # Pandoc's and KaTeX's classes, MathJax 3's display="true"); None when it holds raw TeX for the browser
+    shown_theirs: tuple[int, int] | None = None
+    shown_ours: tuple[int, int] = (0, 0)
 
 
+THEIR_DISPLAY = re.compile(r'type="math/tex; ?mode=display"|class="katex-display"|<mjx-container[^>]*display="true"')
+THEIR_INLINE = re.compile(r'type="math/tex"|class="math inline"|<mjx-container(?![^>]*display="true")')
+THEIR_PANDOC_DISPLAY = re.compile(r'class="math display"')
+OUR_SHOWN = re.compile(r'class="math (display|inline)"')
 TEX_LEFT = re.compile(r"\$\$.+?\$\$|\\\(.+?\\\)|\\\[.+?\\\]|(?<![\w$])\$[^$\s][^$]*?\$", re.S)  # one per formula
 TEMPLATE_LEFT = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#[\w:.-]+\}|\{\.[\w-]+\}")
 
@@ -370,6 +378,13 @@ def shown_date(page: PageScan, url: str) -> str:
     return "-".join(dated.groups()) if dated else ""
 
 
+def formulas_shown(html: str) -> tuple[int, int] | None:
+    """(display, inline) formulas of their page, when its HTML says which; KaTeX's inline ones are `class="katex"`."""
+    display = len(THEIR_DISPLAY.findall(html)) + len(THEIR_PANDOC_DISPLAY.findall(html))
+    inline = len(THEIR_INLINE.findall(html)) + html.count('class="katex"') - html.count('class="katex-display"')
+    return (display, max(inline, 0)) if display or inline else None
+
+
 def compare_post(post: SourcePost, their_url: str | None, theirs: Path, ours: Path, base: str) -> PostResult:
     result = PostResult(source=post.path, their_url=their_url, formulas_source=post.formulas)
     if their_url is None:
@@ -378,6 +393,7 @@ def compare_post(post: SourcePost, their_url: str | None, theirs: Path, ours: Pa
     their_page = scan(their_file)
     result.images_theirs = count_images(theirs, their_file, their_page.images, post.image_names, base)
     result.date_theirs = shown_date(their_page, their_url)
+    result.shown_theirs = formulas_shown(their_file.read_text(encoding="utf-8", errors="replace"))
     mine = our_page(ours, their_url)
     if mine is None:
         return result
@@ -386,6 +402,8 @@ def compare_post(post: SourcePost, their_url: str | None, theirs: Path, ours: Pa
     body = scan(mine, "post-body")
     result.images_ours = count_images(ours, mine, body.images, post.image_names, "/")
     result.math_ours = body.math
+    ours_shown = OUR_SHOWN.findall(mine.read_text(encoding="utf-8", errors="replace"))
+    result.shown_ours = (ours_shown.count("display"), ours_shown.count("inline"))
     text = " ".join(body.text)
     result.tex_left = len(TEX_LEFT.findall(text))
     result.template_left = TEMPLATE_LEFT.findall(text)
@@ -545,6 +563,10 @@ def summary_row(blog: BlogResult) -> list[str]:
     tex_left = sum(post.tex_left for post in kept)
     template = sum(len(post.template_left) for post in kept)
     dates = sum(1 for post in kept if post.date_theirs and post.date_ours and post.date_theirs != post.date_ours)
+    told = [post for post in kept if post.shown_theirs is not None]
+    display_theirs = sum(post.shown_theirs[0] for post in told)
+    display_ours = sum(post.shown_ours[0] for post in told)
+    display = f"{display_ours} ({display_theirs}) in {len(told)} posts" if told else "–"
     return [
         blog.name,
         blog.kind,
@@ -552,6 +574,7 @@ def summary_row(blog: BlogResult) -> list[str]:
         f"{percent(len(kept), len(matched))} ({len(kept)}/{len(matched)})",
         f"{ours_ok} of {ours_all} (theirs {theirs_ok} of {theirs_all})",
         f"{percent(math, math + tex_left)}: {math} `<math>`, {tex_left} left as TeX ({source_formulas} in source)",
+        display,
         str(template),
         str(len(blog.excerpts_whole)),
         str(dates),
@@ -567,6 +590,7 @@ HEADER = [
     "URLs kept",
     "local images that resolve: ours (theirs)",
     "formulas",
+    "display formulas: ours (theirs)",
     "template syntax shown",
     "excerpts shown whole",
     "dates differ",
@@ -596,6 +620,11 @@ def examples(blog: BlogResult) -> list[str]:
             if post.images_ours[0] < post.images_ours[1] or post.images_ours[1] < post.images_theirs[0]
         ],
         "TeX left as text": [f"{post.their_url} ({post.tex_left})" for post in kept if post.tex_left],
+        "display formulas differ": [
+            f"{post.their_url} (ours {post.shown_ours[0]}, theirs {post.shown_theirs[0]})"
+            for post in kept
+            if post.shown_theirs is not None and post.shown_ours[0] != post.shown_theirs[0]
+        ],
         "template syntax shown": [f"{post.their_url}: {post.template_left[0]}" for post in kept if post.template_left],
         "shown whole on the index": blog.excerpts_whole,
         "dates (theirs → ours)": [

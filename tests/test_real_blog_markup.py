@@ -338,3 +338,42 @@ def test_a_backslash_at_the_end_of_a_line_is_a_space_as_in_tex_not_a_failure():
     cases = formulas(html)[2]
     assert cases.startswith("\\begin{equation}\nM_{ij}")
     assert "math-error" not in html
+
+
+# `$$x$$` inside a sentence, on a site that says kramed or kramdown showed it inline.
+
+kramed = MarkdownPipeline(double_dollar_in_text="inline")
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (  # hexo-archer-abbrlink, 《计算机网络安全教程》读书笔记.md line 493
+            "64位明文输入$$\\rightarrow$$初始变换$$IP\\rightarrow$$16轮\n$$$E_k(m)=IP\\cdot T_{16}(m)$$$\n",
+            ["inline", "inline", "display"],
+        ),
+        (  # hexo-keep-large, AdaBoost.md lines 26-29: their site displays it, inside the list item
+            "1. 初始化样本集权重为：\n$$\nD(1)=\\left(w_{11}, w_{12}, \\ldots w_{1 m}\\right)\n$$\n",
+            ["display"],
+        ),
+        ("Loss $$L$$ here,\n$$L = -\\log p$$\nand more.\n", ["inline", "display"]),
+    ],
+    ids=["in-sentences", "own-lines-in-a-list-item", "own-line-in-a-paragraph"],
+)
+def test_double_dollars_in_a_sentence_are_inline_and_on_lines_of_their_own_display_as_kramed_showed_them(text, shown):
+    html = kramed.render(text).body_html
+    assert re.findall(r'class="math (inline|display)"', html) == shown
+    assert re.findall(r'class="math (inline|display)"', pipeline.render(text).body_html) == ["display"] * len(shown)
+
+
+@pytest.mark.parametrize("tag", ["<hr>", "<br>", "<hr/>", "<BR />"])
+def test_a_lone_rule_or_break_ends_with_its_line_so_the_markdown_under_it_is_markdown(tag):
+    text = body_of("hr-before-a-list.md").replace("<hr>", tag)
+    html = kramed.render(text).body_html
+    assert "<pre" not in html and "- 接收窗口" not in html
+    assert re.findall(r'class="math (inline|display)"', html)[-2:] == ["display", "display"]
+    assert f"{tag}\n<ul>" in html
+
+
+def test_a_rule_with_more_html_on_its_line_is_still_an_html_block_as_commonmark_says():
+    assert pipeline.render("<hr class=x>\n*text*\n").body_html == "<hr class=x>\n*text*\n"

@@ -46,6 +46,7 @@ TEX_SIGN = re.compile(r"[\\^_{}=<>+*/|]")
 SINGLE_LETTER = re.compile(r"\s*[A-Za-z]\s*")
 # A formula's line that Markdown would read as a setext underline, a rule or a new block.
 ENDS_PARAGRAPH = re.compile(r"(?:=+|-+|\*{3,}|_{3,})\s*$|(?:#{1,6}|>|[-+*]|\d{1,9}[.)])(?:\s|$)|```|~~~")
+LINE_BREAKS = ("softbreak", "hardbreak")
 MAX_LINES = 200  # a display formula longer than this is more likely a stray `\[` than a formula
 
 
@@ -62,6 +63,23 @@ def math_delimiters_plugin(md: MarkdownIt) -> None:
     rules = md.inline.ruler.__rules__
     dollar = next(rule for rule in rules if rule.name == "math_inline")
     md.inline.ruler.at("math_inline", at_paragraph_start(dollar.fn))
+    md.core.ruler.after("inline", "math_on_own_lines", mark_formulas_on_own_lines)
+
+
+def mark_formulas_on_own_lines(state) -> None:
+    """A `$$…$$` with a line break (or its block's edge) on both sides stands on lines of its own.
+
+    kramed and kramdown display it even inside a paragraph or list item, where `$$x$$` within a
+    line is inline; `render_math_double_in_text` reads the mark.
+    """
+    for block in state.tokens:
+        children = block.children if block.type == "inline" and "$$" in block.content else None
+        for index, token in enumerate(children or ()):
+            if token.type == "math_inline_double":
+                before = children[index - 1].type if index else "softbreak"
+                after = children[index + 1].type if index + 1 < len(children) else "softbreak"
+                if before in LINE_BREAKS and after in LINE_BREAKS:
+                    token.meta["own_lines"] = True
 
 
 def at_paragraph_start(rule):

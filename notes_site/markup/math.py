@@ -368,9 +368,11 @@ def render_math_display_inline(self, tokens, idx, options, env) -> str:
 def render_math_double_in_text(self, tokens, idx, options, env) -> str:
     """`$$…$$` in a sentence: display as MathJax and Pandoc show it, or inline as kramed and kramdown do.
 
-    `$$$…$$$` (kramed's own display form) and the escaped `\\[…\\]` stay display either way.
+    `$$$…$$$` (kramed's own display form), the escaped `\\[…\\]` and a `$$…$$` on lines of its own
+    inside a paragraph (`mark_formulas_on_own_lines`) stay display either way.
     """
-    if env.get("double_dollar_in_text") == "inline" and tokens[idx].markup == "$$":
+    token = tokens[idx]
+    if env.get("double_dollar_in_text") == "inline" and token.markup == "$$" and not token.meta.get("own_lines"):
         return render_math_inline(self, tokens, idx, options, env)
     return render_math_display_inline(self, tokens, idx, options, env)
 

@@ -5,6 +5,11 @@ Typora writes `<img src="clip/arch.png" style="zoom:60%">`, and notes carry `<a 
 Markdown links (markup/tokens.py), so site/resolve.py makes them work on every page the
 note appears on, and they are recorded as `LinkRef`s with their line for backlinks and
 `check`. A note without `<` in its text costs one substring test.
+
+Also a lone `<hr>` or `<br>` on a line of its own: for CommonMark it opens an HTML block that runs
+to the next blank line, swallowing the Markdown under it as raw text; Hexo's renderers (marked,
+kramed) and Typora end it with its line, and notes written there rely on it (hexo-archer-abbrlink:
+a list under `<hr>` became a code block).
 """
 
 from __future__ import annotations
@@ -22,11 +27,31 @@ TAG_OR_COMMENT = re.compile(r"<!--.*?-->|<([A-Za-z][A-Za-z0-9-]*)((?:\"[^\"]*\"|
 URL_ATTRIBUTE = re.compile(r"""(?<=\s)(href|src|poster|srcset)(\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 HINT = re.compile(r"(?:href|src|poster|srcset)\s*=", re.I)
 SRCSET_CANDIDATE = re.compile(r"(\s*)([^\s,]+)([^,]*)")
+LONE_BREAK = re.compile(r"<(?:hr|br)\s*/?>\s*$", re.I)
 
 
 def raw_html_links_plugin(md: MarkdownIt) -> None:
     """Mark the URLs of raw HTML once every other rule has made its tokens."""
     md.core.ruler.push("raw_html_links", mark_raw_html_links)
+    md.block.ruler.before(
+        "html_block", "lone_break", parse_lone_break, {"alt": ["paragraph", "reference", "blockquote"]}
+    )
+
+
+def parse_lone_break(state, start: int, end: int, silent: bool) -> bool:
+    """`<hr>` or `<br>` alone on its line: an HTML block of that line only."""
+    if state.is_code_block(start):
+        return False
+    begin = state.bMarks[start] + state.tShift[start]
+    line = state.src[begin : state.eMarks[start]]
+    if not line.startswith("<") or not LONE_BREAK.match(line):
+        return False
+    if not silent:
+        token = state.push("html_block", "", 0)
+        token.map = [start, start + 1]
+        token.content = line + "\n"
+    state.line = start + 1
+    return True
 
 
 def mark_raw_html_links(state) -> None:
