@@ -459,6 +459,14 @@ def size_cases() -> list[Case]:
                 )
             ),
         ),
+        Case(
+            "size-many-tag-lines",
+            "20,000 lines each a tag, a shortcode or an <hr> with no closing anywhere",
+            fm(
+                "title: T\ndate: 2024-01-02\n",
+                "".join(f"{{% asset_img f{i}.png %}}\n\n{{{{< box{i} >}}}}\n\n<hr>\n" for i in range(20000)),
+            ),
+        ),
         Case("size-long-tag", "a 100,000-character tag", fm(f"title: T\ndate: 2024-01-02\ntags: [{'t' * 100000}]\n")),
         Case(
             "size-years",

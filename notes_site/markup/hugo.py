@@ -34,6 +34,7 @@ from notes_site.markup.hugo_syntax import (
 from notes_site.markup.tokens import (
     NOTE_SUFFIXES,
     MarkupWarning,
+    last_position,
     line_text,
     render_prepared,
     safe_url,
@@ -121,7 +122,7 @@ def whole_line_shortcode(state, start: int) -> tuple[Shortcode, int] | None:
 
 def find_closing_line(state, after: int, name: str) -> int | None:
     """The line of the `{{< /name >}}` that closes the block opened on the lines up to `after`."""
-    if state.src.find("/" + name, state.bMarks[after]) < 0:
+    if last_position(state, "/" + name) < state.bMarks[after]:
         return None  # most notes: no need to read every line after the opening
     depth = 1
     for line in range(after + 1, state.lineMax):

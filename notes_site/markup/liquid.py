@@ -26,6 +26,7 @@ from notes_site.markup.tokens import (
     LINK_OPEN,
     MarkupWarning,
     is_relative,
+    last_position,
     line_text,
     render_prepared,
     safe_url,
@@ -114,6 +115,8 @@ def jekyll_link_path(path: str) -> str:
 
 def find_end_line(state, start: int, name: str) -> int | None:
     """The line of the `{% endname %}` that closes the tag opened on `start`, counting nested ones."""
+    if last_position(state, "end" + name) < state.eMarks[start]:
+        return None  # `{% asset_img %}` lines: no need to read every line after each one
     depth = 1
     for line in range(start + 1, state.lineMax):
         text = line_text(state, line)

@@ -198,6 +198,22 @@ def line_text(state, line: int) -> str:
     return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
 
 
+LAST_POSITIONS = "notes_site.last_positions"  # in env: where each text a closing tag needs last occurs
+
+
+def last_position(state, text: str) -> int:
+    """Where `text` last occurs in the note (-1: nowhere), searched once per note and text.
+
+    A block tag looks for its closing after its line; with a search per tag, a note of
+    thousands of `{% asset_img %}` lines would read its whole text thousands of times.
+    """
+    found = state.env.setdefault(LAST_POSITIONS, {})
+    key = (id(state.src), len(state.src), text)  # an embedded note is parsed with the same env
+    if key not in found:
+        found[key] = state.src.rfind(text)
+    return found[key]
+
+
 def tokenize_lines(state, first: int, stop: int) -> None:
     """Parse lines [first, stop) as Markdown inside the current tag; lazy lines cannot run past it."""
     old_parent, old_line_max = state.parentType, state.lineMax
