@@ -343,6 +343,8 @@ class PostResult:
 THEIR_DISPLAY = re.compile(r'type="math/tex; ?mode=display"|class="katex-display"|<mjx-container[^>]*display="true"')
 THEIR_INLINE = re.compile(r'type="math/tex"|class="math inline"|<mjx-container(?![^>]*display="true")')
 THEIR_PANDOC_DISPLAY = re.compile(r'class="math display"')
+PREAMBLE = re.compile(r"\$\$\s*(?:\\(?:newcommand|renewcommand|def|DeclareMathOperator)[^$]*)\$\$")
+CODE_IN_HTML = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.S | re.I)
 OUR_SHOWN = re.compile(r'class="math (display|inline)"')
 TEX_LEFT = re.compile(r"\$\$.+?\$\$|\\\(.+?\\\)|\\\[.+?\\\]|(?<![\w$])\$[^$\s][^$]*?\$", re.S)  # one per formula
 TEMPLATE_LEFT = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#[\w:.-]+\}|\{\.[\w-]+\}")
@@ -379,9 +381,18 @@ def shown_date(page: PageScan, url: str) -> str:
 
 
 def formulas_shown(html: str) -> tuple[int, int] | None:
-    """(display, inline) formulas of their page, when its HTML says which; KaTeX's inline ones are `class="katex"`."""
+    """(display, inline) formulas of their page, when its HTML says which; KaTeX's inline ones are `class="katex"`.
+
+    Else MathJax's own delimiters left in the text, as kramdown and ox-hugo write them: `\\[` display, `\\(` inline;
+    a page that also holds `$$` or a bare `\\begin{…}` says nothing certain.
+    """
     display = len(THEIR_DISPLAY.findall(html)) + len(THEIR_PANDOC_DISPLAY.findall(html))
     inline = len(THEIR_INLINE.findall(html)) + html.count('class="katex"') - html.count('class="katex-display"')
+    if not display and not inline:
+        text = PREAMBLE.sub("", CODE_IN_HTML.sub("", html))  # jekyll-paper-blog's \newcommand lines in $$
+        if "$$" in text or "\\begin{" in text:  # delimiters MathJax reads too, display or not by its settings
+            return None
+        display, inline = text.count("\\["), text.count("\\(")
     return (display, max(inline, 0)) if display or inline else None
 
 
