@@ -72,6 +72,8 @@ def mark_formulas_on_own_lines(state) -> None:
     kramed and kramdown display it even inside a paragraph or list item, where `$$x$$` within a
     line is inline; `render_math_double_in_text` reads the mark.
     """
+    if state.env.get("double_dollar_in_text") != "inline":
+        return  # only that setting tells formulas on their own lines from those in a sentence
     for block in state.tokens:
         children = block.children if block.type == "inline" and "$$" in block.content else None
         for index, token in enumerate(children or ()):

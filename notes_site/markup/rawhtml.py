@@ -40,11 +40,11 @@ def raw_html_links_plugin(md: MarkdownIt) -> None:
 
 def parse_lone_break(state, start: int, end: int, silent: bool) -> bool:
     """`<hr>` or `<br>` alone on its line: an HTML block of that line only."""
-    if state.is_code_block(start):
-        return False
     begin = state.bMarks[start] + state.tShift[start]
+    if state.src[begin : begin + 1] != "<" or state.is_code_block(start):
+        return False
     line = state.src[begin : state.eMarks[start]]
-    if not line.startswith("<") or not LONE_BREAK.match(line):
+    if not LONE_BREAK.match(line):
         return False
     if not silent:
         token = state.push("html_block", "", 0)
