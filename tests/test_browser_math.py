@@ -71,6 +71,11 @@ MEASURE = """() => {
 }"""
 
 
+# math.css lays out a display formula only when it comes near the screen (content-visibility); the
+# geometry is measured with every formula laid out, as a reader scrolling through sees them
+EVERY_FORMULA_LAID_OUT = ".math.display { content-visibility: visible !important; }"
+
+
 @pytest.fixture(scope="module")
 def gallery(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("gallery")
@@ -88,6 +93,7 @@ def measured(browser, gallery):
     page.goto((gallery / "gallery/index.html").as_uri())
     page.evaluate("document.fonts.ready")
     loaded = page.evaluate("document.fonts.check('16px \"Latin Modern Math\"')")
+    page.add_style_tag(content=EVERY_FORMULA_LAID_OUT)
     result = page.evaluate(MEASURE)
     page.close()
     return result, fonts, loaded
@@ -155,6 +161,7 @@ def test_display_limits_go_under_their_operator_and_others_beside_it(measured):
 def test_on_a_phone_a_wide_formula_scrolls_in_its_own_labelled_focusable_box(browser, gallery):
     page = browser.new_page(viewport={"width": 375, "height": 800})
     page.goto((gallery / "gallery/index.html").as_uri())
+    page.add_style_tag(content=EVERY_FORMULA_LAID_OUT)
     boxes = page.eval_on_selector_all(
         ".post-body .math.display",
         """boxes => boxes.map(b => ({wide: b.scrollWidth > b.clientWidth + 1, tab: b.tabIndex,
@@ -166,6 +173,17 @@ def test_on_a_phone_a_wide_formula_scrolls_in_its_own_labelled_focusable_box(bro
     assert wide, "the gallery's wide formula should be wider than a phone"
     assert all(b["tab"] == 0 and b["role"] == "group" and b["label"] for b in boxes)
     assert all(b["inside"] for b in boxes)  # the page itself does not scroll sideways
+
+
+def test_a_formula_off_screen_is_laid_out_when_the_reader_scrolls_to_it(browser, gallery):
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto((gallery / "gallery/index.html").as_uri())
+    rendered = "() => [...document.querySelectorAll('.post-body math')].at(-1).checkVisibility({contentVisibilityAuto: true})"
+    waiting = page.evaluate(rendered)
+    page.evaluate("[...document.querySelectorAll('.post-body math')].at(-1).scrollIntoView()")
+    page.wait_for_function(rendered, timeout=5000)  # typeset once in view
+    page.close()
+    assert not waiting  # skipped while far below
 
 
 def test_in_the_dark_scheme_formulas_are_light_and_diagrams_sit_on_a_light_backdrop(browser, gallery):
