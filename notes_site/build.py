@@ -215,7 +215,8 @@ def build_locked(options: BuildOptions, output: Path, session: BuildSession | No
     clock.lap("scan")
     if session is None and nothing_changed(cache, stamps, output, options):
         report.problems = [strict(p) for p in cache.problems] if options.strict else list(cache.problems)
-        report.pages_total = sum(1 for signature in cache.outputs.values() if not signature.startswith(("copy:", "font:")))
+        made = ("copy:", "font:")  # copied files and the math font are not pages
+        report.pages_total = sum(1 for signature in cache.outputs.values() if not signature.startswith(made))
         report.seconds = time.perf_counter() - started
         return report
     gathered = gather(inputs, options, cache, report, clock)

@@ -178,9 +178,10 @@ def test_on_a_phone_a_wide_formula_scrolls_in_its_own_labelled_focusable_box(bro
 def test_a_formula_off_screen_is_laid_out_when_the_reader_scrolls_to_it(browser, gallery):
     page = browser.new_page(viewport={"width": 375, "height": 800})
     page.goto((gallery / "gallery/index.html").as_uri())
-    rendered = "() => [...document.querySelectorAll('.post-body math')].at(-1).checkVisibility({contentVisibilityAuto: true})"
+    last = "[...document.querySelectorAll('.post-body math')].at(-1)"
+    rendered = f"() => {last}.checkVisibility({{contentVisibilityAuto: true}})"
     waiting = page.evaluate(rendered)
-    page.evaluate("[...document.querySelectorAll('.post-body math')].at(-1).scrollIntoView()")
+    page.evaluate(f"{last}.scrollIntoView()")
     page.wait_for_function(rendered, timeout=5000)  # typeset once in view
     page.close()
     assert not waiting  # skipped while far below
