@@ -68,7 +68,7 @@ def subset_font(source: str, stamp: tuple[int, int], characters: str) -> bytes:
     from fontTools import subset  # imported here: only builds that write a font pay for it
     from fontTools.ttLib import TTFont
 
-    font = TTFont(source)
+    font = TTFont(source, recalcTimestamp=False)  # the same characters make the same bytes, build after build
     options = subset.Options()
     options.flavor = "woff2"
     options.layout_features = ["dtls", "flac"]  # dotless i and j under accents, flattened accents
