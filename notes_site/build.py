@@ -32,6 +32,7 @@ from notes_site.output.cache import (
     load_cache,
     save_cache,
 )
+from notes_site.output.math_font import FONT_FILE, MathFont, math_font_for
 from notes_site.output.render import Renderer, render_pages
 from notes_site.output.themes import Theme, builtin_themes_dir, find_theme, load_strings
 from notes_site.output.write import (
@@ -136,6 +137,7 @@ class Gathered:
     renderer: Renderer
     assets: list[PlacedAsset]  # content files to copy, clashes removed
     static_files: dict[str, Path]  # theme files to copy, by output path
+    math_font: MathFont | None = None  # the font file to make for the site's formulas
 
     @property
     def pages(self) -> list[Page]:
@@ -144,7 +146,8 @@ class Gathered:
     def outputs(self) -> set[str]:
         """Every file of the output folder this build makes."""
         pages = {output_file(page.path) for page in self.pages}
-        return pages | set(self.static_files) | {asset.path for asset in self.assets}
+        font = {FONT_FILE} if self.math_font else set()
+        return pages | set(self.static_files) | {asset.path for asset in self.assets} | font
 
 
 @dataclass
@@ -212,7 +215,8 @@ def build_locked(options: BuildOptions, output: Path, session: BuildSession | No
     clock.lap("scan")
     if session is None and nothing_changed(cache, stamps, output, options):
         report.problems = [strict(p) for p in cache.problems] if options.strict else list(cache.problems)
-        report.pages_total = sum(1 for signature in cache.outputs.values() if not signature.startswith("copy:"))
+        made = ("copy:", "font:")  # copied files and the math font are not pages
+        report.pages_total = sum(1 for signature in cache.outputs.values() if not signature.startswith(made))
         report.seconds = time.perf_counter() - started
         return report
     gathered = gather(inputs, options, cache, report, clock)
@@ -279,9 +283,10 @@ def gather(
     assets, clashes = drop_output_clashes(plan.pages, site.assets, static_files)
     report.problems.extend(clashes)
     report.pages_total = len(plan.pages)
+    math_font = math_font_for(inputs.theme.find, static_files, (note.math_characters for note in notes))
     if clock:
         clock.lap("plan")
-    return Gathered(inputs, settings, parsed, site, plan, renderer, assets, static_files)
+    return Gathered(inputs, settings, parsed, site, plan, renderer, assets, static_files, math_font)
 
 
 def write(
@@ -292,10 +297,16 @@ def write(
     A full build swaps a new output in; an incremental one patches the changed files in place.
     """
     signatures = {output_file(page.path): gathered.renderer.signature_of(page) for page in gathered.pages}
+    if gathered.math_font is not None:
+        signatures[FONT_FILE] = gathered.math_font.signature
     copies = copy_signatures(gathered)
     incremental = cache.output_folder == str(output) and (output / MARKER).is_file() and not options.clean
     previous = cache.outputs if incremental else {}
     existing = files_in(output) if incremental else set()
+    font = gathered.math_font
+    making_font = None
+    if font is not None and (previous.get(FONT_FILE) != font.signature or FONT_FILE not in existing):
+        making_font = in_background(font.make, size=report.notes_published)  # beside the rendering
     stale = [
         page
         for page in gathered.pages
@@ -320,6 +331,8 @@ def write(
         render_pages(stale, gathered.renderer, gathered.plan.cards, writer, options.progress)
         report.pages_written = writer.files_written
         clock.lap("render")
+        if making_font is not None:
+            writer.write_bytes(FONT_FILE, making_font())
         for relative, path in changed_copies.items():
             writer.copy_file(relative, path)
         for relative in removed:

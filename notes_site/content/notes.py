@@ -43,6 +43,7 @@ from notes_site.frontmatter import (
     near_miss_fence,
     split_front_matter,
 )
+from notes_site.markup.math import math_characters
 from notes_site.markup.pipeline import MarkdownPipeline
 from notes_site.markup.tokens import Heading, LinkRef, WikiRef
 from notes_site.urls import make_slug
@@ -105,6 +106,7 @@ class Note:
     permalink: str = ""  # the note's own address (`permalink:`, Hugo's `url:`), instead of the site's pattern
     redirects: tuple[Redirect, ...] = ()
     standalone: bool = False  # `layout: page`: a page of its own, not one of the notes
+    math_characters: str = ""  # what its formulas show, sorted: the site's math font holds these (math_font.py)
 
     @property
     def category(self) -> Category | None:
@@ -267,6 +269,7 @@ def parse_note(source: SourceFile, settings: ParseSettings, pipeline: MarkdownPi
         redirects=redirects,
         permalink=permalink,
         standalone=standalone,
+        math_characters=math_characters(rendered.body_html + excerpt_html),
     )
     return ParsedNote(note, tuple(fields.problems))
 

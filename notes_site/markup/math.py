@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from html import escape
+from html import escape, unescape
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from latex2mathml import commands, exceptions
@@ -392,3 +392,43 @@ def typeset_formula(tex: str, display: bool, line: int, env: dict) -> str | None
 def tex_class(css: str, env: dict) -> str:
     """TeX kept as text: for KaTeX to find, or marked as a formula that failed."""
     return css if env.get("math") != "mathml" else css + " math-error"
+
+
+MATH_ELEMENT = re.compile(r"<math\b.*?</math>", re.S)
+ANNOTATION = re.compile(r"<annotation\b.*?</annotation>", re.S)
+TAG = re.compile(r"<[^>]*>")
+ONE_LETTER = re.compile(r"<mi>([^<&])</mi>")  # shown in italic unless it says mathvariant="normal"
+# The characters Chromium shows for a one-letter <mi>: MathML Core's italic mapping (text-transform: math-auto)
+ITALIC = {
+    **{ord("A") + i: 0x1D434 + i for i in range(26)},
+    **{ord("a") + i: 0x1D44E + i for i in range(26)},
+    ord("h"): 0x210E,
+    0x131: 0x1D6A4,
+    0x237: 0x1D6A5,
+    **{0x391 + i: 0x1D6E2 + i for i in range(25) if i != 0x11},
+    0x3F4: 0x1D6F3,
+    0x2207: 0x1D6FB,
+    **{0x3B1 + i: 0x1D6FC + i for i in range(25)},
+    0x2202: 0x1D715,
+    0x3F5: 0x1D716,
+    0x3D1: 0x1D717,
+    0x3F0: 0x1D718,
+    0x3D5: 0x1D719,
+    0x3F1: 0x1D71A,
+    0x3D6: 0x1D71B,
+}
+
+
+def math_characters(html: str) -> str:
+    """Every character the formulas of `html` may show, sorted: what the site's math font must hold.
+
+    The TeX annotations are left out (never shown); a one-letter <mi> brings the italic form
+    Chromium draws for it without naming it in the text.
+    """
+    if "<math" not in html:
+        return ""
+    shown: set[str] = set()
+    for element in MATH_ELEMENT.findall(html):
+        shown.update(unescape(TAG.sub("", ANNOTATION.sub("", element))))
+        shown.update(chr(ITALIC[ord(c)]) for c in ONE_LETTER.findall(element) if ord(c) in ITALIC)
+    return "".join(sorted(c for c in shown if c >= " "))

@@ -299,7 +299,10 @@ class StagedOutput:
         return path
 
     def write_text(self, relative: str, text: str) -> None:
-        self.target(relative).write_bytes(text.encode("utf-8"))
+        self.write_bytes(relative, text.encode("utf-8"))
+
+    def write_bytes(self, relative: str, data: bytes) -> None:
+        self.target(relative).write_bytes(data)
         self.staged.append(relative)
         self.files_written += 1
 

@@ -20,6 +20,7 @@ from notes_site.content.notes import Note, fill_missing_dates, parse_chunk
 from notes_site.content.sources import NoteFile
 from notes_site.markup.tokens import NOTE_SUFFIXES
 from notes_site.output.cache import BuildCache
+from notes_site.output.math_font import MathFont
 from notes_site.output.render import render_pages
 from notes_site.output.write import PatchedOutput
 from notes_site.pages.page import Page
@@ -83,6 +84,8 @@ def patch_notes(session: BuildSession, changed: list[Path]) -> BuildReport | Non
         index, item = placed[rel]
         if not keeps_its_place(site.notes, index, item.note, note):
             return None
+        if not fits_the_font(note, gathered.math_font):
+            return None  # a formula shows a character the site's math font lacks: the full build makes it again
         report.problems.extend(result.problems)
         swaps.append((rel, note, (file.stamp, result)))
     pages: dict[int, Page] = {}
@@ -106,6 +109,13 @@ def keeps_its_place(notes: list, index: int, old: Note, new: Note) -> bool:
     before = notes[index - 1].note if index > 0 else None
     after = notes[index + 1].note if index + 1 < len(notes) else None
     return (before is None or sort_key(before) < key) and (after is None or key < sort_key(after))
+
+
+def fits_the_font(note: Note, font: MathFont | None) -> bool:
+    """Every character of the note's formulas is in the font the last build wrote (a font with more is fine)."""
+    if not note.math_characters:
+        return True
+    return font is not None and set(note.math_characters) <= set(font.characters)
 
 
 def render_changed(live: LiveSite, cache: BuildCache, pages: list[Page], report: BuildReport, started: float):
