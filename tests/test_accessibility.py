@@ -104,3 +104,63 @@ def test_axe_finds_nothing_serious_on_each_kind_of_page(browser, axe, public, ki
     blocking = [v for v in results.response["violations"] if kind in SPOTLESS or v["impact"] in BLOCKING]
     if blocking:
         pytest.fail(f"{PAGES[kind]}, {scheme} scheme, {screen} screen:\n" + "\n".join(map(describe, blocking)))
+
+
+BOXES = """\
+Notes brought from other tools keep their boxes.
+
+> [!warning] Obsidian callout
+> With **bold** text and a [link](https://example.org).
+
+{% note info %}
+A NexT note.
+{% endnote %}
+
+{{< notice success "A Hugo theme's notice" >}}
+Its Markdown, with `code`.
+{{< /notice >}}
+
+{{< expand "A fold from a Hugo theme" >}}
+Folded text.
+{{< /expand >}}
+
+{{< tabs "First" "Second" >}}
+{{< tab >}}
+One.
+{{< /tab >}}
+{{< tab >}}
+Two.
+{{< /tab >}}
+{{< /tabs >}}
+
+{{< callout-card >}}
+A theme box notes-site does not know: a plain box, [with a link](https://example.org).
+{{< /callout-card >}}
+
+{% echarts 400 '90%' %}
+{ series: [{ type: 'pie' }] }
+{% endecharts %}
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_boxes_brought_from_other_tools_are_readable_in_both_schemes(browser, axe, site, scheme):
+    """Callouts, NexT notes, Hugo theme boxes, folds, tabs and a chart's source: no violation of any impact."""
+    site.note("boxes.md", "title: Boxes\ndate: 2024-01-02", BOXES)
+    report = site.build()
+    assert report.errors == [], report.problems
+    page = browser.new_page(color_scheme=scheme, viewport=SCREENS["phone"])
+    try:
+        page.goto((site.public / "2024/01/02/boxes/index.html").as_uri())
+        shown = page.locator(
+            ".callout-warning, .note-info, .callout-success, details.callout, .tabs, "
+            ".shortcode-callout-card, code.language-echarts"
+        )
+        assert shown.count() == 7 and "{{" not in page.inner_text(".post-body")
+        for fold in page.locator(".post-body details").all():  # what is folded is checked open too
+            fold.evaluate("element => element.open = true")
+        results = axe.run(page, options={"runOnly": RULES, "resultTypes": ["violations"], "preload": False})
+    finally:
+        page.close()
+    violations = results.response["violations"]
+    assert not violations, "\n".join(map(describe, violations))
