@@ -340,8 +340,13 @@ _pipelines: dict[tuple, MarkdownPipeline] = {}  # one per process and settings, 
 def parse_chunk(
     files: list[NoteFile], settings: ParseSettings, progress: Callable[[str, int, int], None] | None = None
 ) -> list[ParsedNote]:
-    key = (settings.auto_excerpt_length, settings.math, settings.search, settings.math_macros)
-    key += (settings.double_dollar_in_text,)
+    key = (
+        settings.auto_excerpt_length,
+        settings.math,
+        settings.search,
+        settings.math_macros,
+        settings.double_dollar_in_text,
+    )
     pipeline = _pipelines.get(key)
     if pipeline is None:
         pipeline = _pipelines[key] = MarkdownPipeline(

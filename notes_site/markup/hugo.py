@@ -36,6 +36,7 @@ from notes_site.markup.tokens import (
     MarkupWarning,
     last_position,
     line_text,
+    plain_box_warning,
     render_prepared,
     safe_url,
     tokenize_lines,
@@ -48,8 +49,10 @@ MAX_LINES = 30  # a shortcode's arguments may run over several lines; Hugo's rar
 BLOCK_SHORTCODES = ("figure", "highlight", "details")
 PAIRED = ("highlight", "details")
 # Hugo's own shortcodes; any other name comes from a theme or the site's layouts/shortcodes/.
-HUGO_OWN = ("figure", "highlight", "details", "ref", "relref", "youtube", "vimeo", "gist", "instagram", "param", "qr")
-HUGO_OWN += ("tweet", "x")
+HUGO_OWN = (
+    "figure", "highlight", "details", "ref", "relref", "youtube", "vimeo",
+    "gist", "instagram", "param", "qr", "tweet", "x",
+)  # fmt: skip
 REFS = ("ref", "relref")
 VIDEO_PAGES = {
     "youtube": ("https://www.youtube.com/watch?v=", "YouTube video"),
@@ -450,13 +453,8 @@ def linked(tokens: list[Token], url: str) -> list[Token]:
 
 
 def box_warning(line: int, shortcode: Shortcode) -> MarkupWarning:
-    name = shortcode.name
-    return MarkupWarning(
-        line,
-        f"the shortcode `{written(name, shortcode.delimiter)}` comes from a Hugo theme; its content is shown "
-        f'in a plain box, <div class="shortcode shortcode-{name}">.',
-        f"Style .shortcode-{name} in your theme's CSS, or replace the shortcode with Markdown (a quote).",
-    )
+    opening = written(shortcode.name, shortcode.delimiter)
+    return plain_box_warning(line, "shortcode", opening, f"shortcode-{shortcode.name}", "a Hugo theme")
 
 
 def unsupported_warning(line: int, shortcode: Shortcode) -> MarkupWarning:

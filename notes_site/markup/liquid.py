@@ -28,6 +28,7 @@ from notes_site.markup.tokens import (
     is_relative,
     last_position,
     line_text,
+    plain_box_warning,
     render_prepared,
     safe_url,
     tokenize_lines,
@@ -172,7 +173,7 @@ def push_unknown_block(state, start: int, end_line: int, name: str, arguments: s
         push_wrapper(state, "</details>\n", -1, [end_line, end_line + 1])
         return
     if name in MATH_TAGS or name in DIAGRAM_TAGS:
-        token = state.push("math_block" if name in MATH_TAGS else "fence", "math" if name in MATH_TAGS else "code", 0)
+        token = state.push(*(("math_block", "math") if name in MATH_TAGS else ("fence", "code")), 0)
         token.content = state.getLines(start + 1, end_line, state.sCount[start], True)
         token.info, token.markup, token.map = name, "{% " + name + " %}", lines
         if name in DIAGRAM_TAGS:
@@ -526,12 +527,7 @@ def unknown_block_warning(line: int, name: str, source_shown: bool) -> MarkupWar
             "as a code block.",
             "Replace it with an image of the chart or diagram, or keep the source.",
         )
-    return MarkupWarning(
-        line,
-        f"the tag `{{% {name} %}}` comes from a Hexo plugin or theme; its content is shown in a plain box, "
-        f'<div class="shortcode liquid-{name}">.',
-        f"Style .liquid-{name} in your theme's CSS, or replace the tag with Markdown (a quote).",
-    )
+    return plain_box_warning(line, "tag", f"{{% {name} %}}", f"liquid-{name}", "a Hexo plugin or theme")
 
 
 def unsupported_tag_warning(line: int, name: str) -> MarkupWarning:

@@ -328,12 +328,18 @@ def serialize(math: Element, tex: str) -> str:
 
 
 def render_math_inline(self, tokens, idx, options, env) -> str:
-    token = tokens[idx]
+    return formula_in_text(tokens[idx], False, env)
+
+
+def formula_in_text(token, display: bool, env: dict) -> str:
+    """A formula inside a paragraph, inline or displayed where it stands: a <span>, as phrasing content must be."""
     tex = token.content.strip()
-    typeset = typeset_formula(tex, False, token.meta.get("line", 0), env)
+    typeset = typeset_formula(tex, display, token.meta.get("line", 0), env)
+    css = "math display" if display else "math inline"
     if typeset is not None:
-        return f'<span class="math inline">{typeset}</span>'
-    return f'<span class="{tex_class("math inline", env)}">\\({escape(tex, quote=False)}\\)</span>'
+        return f'<span class="{css}"{SCROLL_BOX if display else ""}>{typeset}</span>'
+    shown = f"\\[{escape(tex, quote=False)}\\]" if display else f"\\({escape(tex, quote=False)}\\)"
+    return f'<span class="{tex_class(css, env)}">{shown}</span>'
 
 
 def render_math_display(self, tokens, idx, options, env) -> str:
@@ -355,16 +361,6 @@ def render_math_display(self, tokens, idx, options, env) -> str:
     return f'<div class="{css}"{SCROLL_BOX}>{shown}</div>\n'
 
 
-def render_math_display_inline(self, tokens, idx, options, env) -> str:
-    """`$$…$$` inside a paragraph: a display formula that must stay phrasing content."""
-    token = tokens[idx]
-    tex = token.content.strip()
-    typeset = typeset_formula(tex, True, token.meta.get("line", 0), env)
-    if typeset is not None:
-        return f'<span class="math display"{SCROLL_BOX}>{typeset}</span>'
-    return f'<span class="{tex_class("math display", env)}">\\[{escape(tex, quote=False)}\\]</span>'
-
-
 def render_math_double_in_text(self, tokens, idx, options, env) -> str:
     """`$$…$$` in a sentence: display as MathJax and Pandoc show it, or inline as kramed and kramdown do.
 
@@ -372,9 +368,8 @@ def render_math_double_in_text(self, tokens, idx, options, env) -> str:
     inside a paragraph (`mark_formulas_on_own_lines`) stay display either way.
     """
     token = tokens[idx]
-    if env.get("double_dollar_in_text") == "inline" and token.markup == "$$" and not token.meta.get("own_lines"):
-        return render_math_inline(self, tokens, idx, options, env)
-    return render_math_display_inline(self, tokens, idx, options, env)
+    inline = env.get("double_dollar_in_text") == "inline" and token.markup == "$$" and not token.meta.get("own_lines")
+    return formula_in_text(token, not inline, env)
 
 
 def typeset_formula(tex: str, display: bool, line: int, env: dict) -> str | None:

@@ -130,8 +130,9 @@ class MarkdownPipeline:
         md.add_render_rule("table_open", lambda *a: '<table tabindex="0">\n')
         self.md = md
 
-    def render(self, text: str) -> RenderedMarkdown:
-        env: dict = {
+    def fresh_env(self) -> dict:
+        """What the rules read of the settings, and the lists they fill, for one note."""
+        return {
             "math": self.math,
             "math_macros": self.math_macros,
             "double_dollar_in_text": self.double_dollar_in_text,
@@ -139,6 +140,9 @@ class MarkdownPipeline:
             "search": self.search,
             "markup_warnings": [],
         }
+
+    def render(self, text: str) -> RenderedMarkdown:
+        env = self.fresh_env()
         tokens = self.parse(text, env)
         found = {
             "wikilinks": tuple(env.get("wikilinks", ())),
@@ -178,17 +182,7 @@ class MarkdownPipeline:
             return self.md.parse(text, env)
         except RecursionError:  # called from deep in a stack already: nest no deeper than markdown-it does
             env.clear()
-            env.update(
-                {
-                    "math": self.math,
-                    "math_macros": self.math_macros,
-                    "double_dollar_in_text": self.double_dollar_in_text,
-                    "formula_failures": [],
-                    "search": self.search,
-                    "markup_warnings": [],
-                    NESTING_KEY: INLINE_NESTING,
-                }
-            )
+            env.update(self.fresh_env(), **{NESTING_KEY: INLINE_NESTING})
             return self.md.parse(text, env)
 
 

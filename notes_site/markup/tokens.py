@@ -198,6 +198,16 @@ def line_text(state, line: int) -> str:
     return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
 
 
+def plain_box_warning(line: int, kind: str, written: str, css_class: str, origin: str) -> MarkupWarning:
+    """A theme's or plugin's box (`{{< alert >}}`, `{% folding %}`) we do not know, its content kept in a plain box."""
+    return MarkupWarning(
+        line,
+        f'the {kind} `{written}` comes from {origin}; its content is shown in a plain box, <div class="shortcode '
+        f'{css_class}">.',
+        f"Style .{css_class} in your theme's CSS, or replace the {kind} with Markdown (a quote).",
+    )
+
+
 LAST_POSITIONS = "notes_site.last_positions"  # in env: where each text a closing tag needs last occurs
 
 
