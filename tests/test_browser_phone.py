@@ -147,6 +147,75 @@ def test_a_note_shows_its_title_then_its_contents_and_marks_the_section_being_re
         page.close()
 
 
+def test_a_note_opened_at_a_section_marks_that_section(browser, public):
+    page = browser.new_page(viewport=SCREENS["desktop"])
+    try:
+        page.goto((public / NOTE).as_uri())
+        hrefs = page.eval_on_selector_all(".post-toc-sidebar a", "links => links.map(a => a.getAttribute('href'))")
+        page.goto((public / NOTE).as_uri() + hrefs[1])
+        page.wait_for_function(
+            "href => document.querySelector('.post-toc-sidebar a[href=\"' + href + '\"]')"
+            ".getAttribute('aria-current') === 'location'",
+            arg=hrefs[1],
+        )
+    finally:
+        page.close()
+
+
+# Records every read of a position or size made by the page's scripts before the load event, outside
+# the callbacks of an IntersectionObserver or ResizeObserver (which the browser calls with the layout
+# already done). Such a read forces the layout of the whole page, formulas and all, in the script's own
+# task: on a phone that task blocks the first taps (Lighthouse's blocking time).
+LAYOUT_READS = """(() => {
+  const reads = window.__layoutReads = [];
+  let inObserver = 0;
+  const record = name => { if (!inObserver && document.readyState !== 'complete') reads.push(name); };
+  const wrapMethod = (proto, name) => {
+    const original = proto[name];
+    proto[name] = function (...args) { record(name); return original.apply(this, args); };
+  };
+  const wrapGetter = (proto, name) => {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+    Object.defineProperty(proto, name, {...descriptor, get() { record(name); return descriptor.get.call(this); }});
+  };
+  ['getBoundingClientRect', 'getClientRects'].forEach(name => wrapMethod(Element.prototype, name));
+  ['scrollWidth', 'scrollHeight', 'scrollLeft', 'scrollTop', 'clientWidth', 'clientHeight']
+    .forEach(name => wrapGetter(Element.prototype, name));
+  ['offsetWidth', 'offsetHeight', 'offsetTop', 'offsetLeft', 'innerText']
+    .forEach(name => wrapGetter(HTMLElement.prototype, name));
+  for (const name of ['IntersectionObserver', 'ResizeObserver']) {
+    const Original = window[name];
+    window[name] = function (callback, options) {
+      return new Original((...args) => { inObserver++; try { callback(...args); } finally { inObserver--; } }, options);
+    };
+  }
+})()"""
+
+
+@pytest.mark.parametrize("path", [NOTE, "graph/index.html"])
+def test_the_themes_scripts_read_no_position_while_the_page_loads(browser, public, path):
+    page = browser.new_page(viewport=SCREENS["phone"])
+    try:
+        page.add_init_script(LAYOUT_READS)
+        page.goto((public / path).as_uri())
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.__layoutReads") == []
+    finally:
+        page.close()
+
+
+def test_a_map_wider_than_a_phone_starts_scrolled_to_its_middle(browser, public):
+    page, errors = open_page(browser, public, "graph/index.html", "phone", "light")
+    try:
+        figure = page.locator("main .graph-figure")
+        page.wait_for_function("f => f.scrollLeft > 0", arg=figure.element_handle())
+        width, visible_width, left = figure.evaluate("f => [f.scrollWidth, f.clientWidth, f.scrollLeft]")
+        assert abs(left - (width - visible_width) / 2) <= 1
+        assert errors == []
+    finally:
+        page.close()
+
+
 def test_heading_anchors_show_on_a_touch_screen(browser, public):
     page, errors = open_page(browser, public, NOTE, "phone", "light", has_touch=True, is_mobile=True)
     try:

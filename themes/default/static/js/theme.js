@@ -1,7 +1,8 @@
 /* The default theme's small progressive enhancements; every page works without them.
    1. The menu button of narrow screens. <html class="js"> (set in <head>, before the first paint)
       folds the menu behind the button, so nothing moves when this script arrives.
-   2. The table of contents marks the section being read (aria-current="location"), as NexT does.
+   2. The table of contents marks the section being read (aria-current="location"), as NexT does,
+      without reading a position while the page loads.
    3. A map wider than the screen starts scrolled to its middle. */
 (function () {
   var header = document.querySelector('.site-header');
@@ -22,10 +23,20 @@
     });
   }
 
-  /* 3. A map wider than a phone scrolls inside its figure: start with its middle in view. */
-  Array.prototype.forEach.call(document.querySelectorAll('.graph-figure'), function (figure) {
-    if (figure.scrollWidth > figure.clientWidth) figure.scrollLeft = (figure.scrollWidth - figure.clientWidth) / 2;
-  });
+  /* 3. A map wider than a phone scrolls inside its figure: start with its middle in view. Its
+     widths are read when the browser has laid the page out (a ResizeObserver's first call): read
+     here, they would force that layout while the page loads. */
+  var figures = document.querySelectorAll('.graph-figure');
+  if (figures.length && window.ResizeObserver) {
+    var centre = new ResizeObserver(function (entries) {
+      entries.forEach(function (entry) {
+        var figure = entry.target;
+        if (figure.scrollWidth > figure.clientWidth) figure.scrollLeft = (figure.scrollWidth - figure.clientWidth) / 2;
+      });
+      centre.disconnect();
+    });
+    Array.prototype.forEach.call(figures, function (figure) { centre.observe(figure); });
+  }
 
   var links = Array.prototype.slice.call(document.querySelectorAll('.post-toc a[href^="#"]'));
   if (!links.length) return;
@@ -35,14 +46,15 @@
     var heading = document.getElementById(id);
     if (heading && targets.indexOf(heading) === -1) targets.push(heading);
   });
+  /* The last heading above the upper quarter of the window is the section being read. An
+     IntersectionObserver says which headings are above that line whenever one crosses it, from the
+     browser's own layout: reading positions here (getBoundingClientRect) would force a layout of the
+     whole note, formulas and all, while the page is still loading. */
+  var above = targets.map(function () { return false; });
   var current = null;
   function mark() {
-    /* the last heading above the upper quarter of the window is the section being read */
-    var line = window.innerHeight / 4, active = null;
-    for (var i = 0; i < targets.length; i++) {
-      if (targets[i].getBoundingClientRect().top <= line) active = targets[i];
-      else break;
-    }
+    var active = null;
+    for (var i = 0; i < targets.length && above[i]; i++) active = targets[i];
     if (active === current) return;
     current = active;
     links.forEach(function (link) {
@@ -51,12 +63,10 @@
       else link.removeAttribute('aria-current');
     });
   }
-  var pending = false;
-  window.addEventListener('scroll', function () {
-    if (pending) return;
-    pending = true;
-    window.requestAnimationFrame(function () { pending = false; mark(); });
-  }, { passive: true });
-  window.addEventListener('resize', mark);
-  mark();
+  /* The watched band runs from far above the page to a quarter of the way down the window. */
+  var observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) { above[targets.indexOf(entry.target)] = entry.isIntersecting; });
+    mark();
+  }, { rootMargin: '1000000px 0px -75% 0px' });
+  targets.forEach(function (target) { observer.observe(target); });
 })();
