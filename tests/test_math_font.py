@@ -21,12 +21,14 @@ def characters_of(path) -> set[str]:
 
 
 def test_the_font_holds_the_characters_of_the_sites_formulas_and_no_others(site):
-    site.note("loss.md", "title: Loss\ndate: 2024-01-02", r"The loss $\mathcal{L} = \sum_i \lVert x_i \rVert$." "\n")
+    site.note("loss.md", "title: Loss\ndate: 2024-01-02", r"The loss $\mathcal{L} = \sum_i \lVert x_i \rVert + \log p$." "\n")
     site.note("plain.md", "title: Plain\ndate: 2024-01-03", "No formulas, but ∫ and ℝ in the text.\n")
     assert site.build().errors == []
     shown = characters_of(site.public / FONT)
-    assert {"ℒ", "∑", "‖", "="} <= shown
-    assert {"\U0001d465", "\U0001d456"} <= shown  # 𝑥 and 𝑖: Chromium draws a one-letter <mi> in italic
+    assert {"ℒ", "∑", "‖", "=", "l", "o", "g"} <= shown  # l, o, g: the upright name of \log
+    assert {"\U0001d465", "\U0001d456", "\U0001d45d"} <= shown  # 𝑥, 𝑖, 𝑝: a one-letter <mi> is drawn in italic
+    assert not {"x", "i", "p"} & shown  # ... so its upright letter is never drawn
+    assert "\u2061" not in shown  # the function application after \log is drawn as nothing
     assert not {"∫", "ℝ", "α", "\U0001d6fc"} & shown  # the prose's symbols are not the formulas'
     assert (site.public / FONT).stat().st_size < 30_000  # the whole font is 197 KB
 

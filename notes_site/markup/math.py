@@ -417,13 +417,16 @@ ITALIC = {
 def math_characters(html: str) -> str:
     """Every character the formulas of `html` may show, sorted: what the site's math font must hold.
 
-    The TeX annotations are left out (never shown); a one-letter <mi> brings the italic form
-    Chromium draws for it without naming it in the text.
+    Left out, as no reader ever sees them: the TeX annotations, the invisible operators (U+2061
+    function application and its kin, drawn as nothing) and the upright letter of a one-letter
+    <mi>, which Chromium draws in its italic form without naming that form in the text.
     """
     if "<math" not in html:
         return ""
     shown: set[str] = set()
     for element in MATH_ELEMENT.findall(html):
-        shown.update(unescape(TAG.sub("", ANNOTATION.sub("", element))))
-        shown.update(chr(ITALIC[ord(c)]) for c in ONE_LETTER.findall(element) if ord(c) in ITALIC)
-    return "".join(sorted(c for c in shown if c >= " "))
+        element = ANNOTATION.sub("", element)
+        italic = [c for c in ONE_LETTER.findall(element) if ord(c) in ITALIC]
+        shown.update(chr(ITALIC[ord(c)]) for c in italic)
+        shown.update(unescape(TAG.sub("", ONE_LETTER.sub(lambda m: "" if m[1] in italic else m[0], element))))
+    return "".join(sorted(c for c in shown if c >= " " and unicodedata.category(c) != "Cf"))

@@ -22,7 +22,6 @@ from notes_site.fingerprint import fingerprint
 
 FONT_FILE = "fonts/latinmodern-math.woff2"  # in the theme folder: the whole font; in the output: the cut
 RECIPE = 1  # bump when subset_font keeps different glyphs or tables: the written font's signature changes
-ALWAYS = "".join(chr(code) for code in range(0x20, 0x7F))  # equation numbers, TeX of a formula that failed
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ def math_font_for(theme_find, static_files: dict[str, Path], shown: Iterable[str
     source = theme_find(FONT_FILE)
     if source is None:
         return None
-    return MathFont(source, "".join(sorted(characters | set(ALWAYS))))
+    return MathFont(source, "".join(sorted(characters)))
 
 
 @lru_cache(maxsize=4)
