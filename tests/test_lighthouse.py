@@ -1,8 +1,9 @@
 """Lighthouse, as a phone on a slow 4G network, scores 100 in performance, accessibility, best
 practices and SEO on pages with math and without, in the light and in the dark colour scheme
-(performance on pages with math: not every run yet, see SLOW_MATH). The pages: those issue 19 names (the index,
-a note, /papers/, /graph/, /search/), the archive and the formula gallery; 10 runs in both schemes and
-4 in the dark one only (PAGES), about 3.5 minutes on 2 cores.
+(performance on a page with math: the median of 3 runs, see MEDIAN_OF; the formula gallery not every
+run yet, see SLOW_MATH). The pages: those issue 19 names (the index, a note, /papers/, /graph/,
+/search/), the archive and the formula gallery; 10 pages-and-schemes in both schemes and 4 in the dark
+one only (PAGES), 16 to 18 Lighthouse runs, about 4 minutes on 2 cores.
 
 Lighthouse comes from npm (tests/js/package.json, `npm ci --prefix tests/js`) and drives Debian's
 Chromium; without them the test is skipped, except in CI, where it must run. The sites are served
@@ -60,19 +61,22 @@ PAGES = {  # name: (site, path of the page, the colour schemes it is scored in)
 DEFAULT_SLOWDOWN, HOST_INDEX_FOR_DEFAULT = 4, 1533  # Lighthouse's CPU throttling calculator: 4x at 1533
 PAGE_FUNCTIONS = REPO / "tests" / "js" / "node_modules" / "lighthouse" / "core" / "lib" / "page-functions.js"
 SCHEMES = {"light": 1, "dark": 0}  # Blink's preferredColorScheme setting: 0 is dark
-WITH_MATH = {"note with math", "formula gallery"}
-# Not done yet (issue 16). Lighthouse charges a font that lands before the first paint to the first
-# and the largest paint at slow-4G speed, and the layout of formulas to the blocking time. A page with
-# math now fetches one font file cut at build time to the site's characters (notes_site/output/
-# math_font.py): 27 KB for the example site (was 84 KB), 46 KB for the gallery (was 84 + 100 KB); the
-# gallery's display formulas off screen wait to be laid out (math.css, content-visibility), which took
-# its blocking time from 0.4-1.2 s to 0-0.25 s. Measured 2026-12-04 on the shared 2-core machine, 10
-# runs per scheme: the CLIP note scores 1.00 in 14 of 20 runs (light 5 of 10, dark 9 of 10; lowest
-# 0.94), the gallery in 9 of 20 (lowest 0.86); the archive, measured alongside, 1.00 in 12 of 12. What
-# still costs points: blocking time of 100-440 ms in some runs (the formulas' layout and a forced layout
-# in theme.js on the simulated phone's CPU), a speed index of 3.6 s when the font's swap-in is the last
-# visual change, and the gallery's largest paint (its diagram) at 1.7 s. Strict=False: most runs pass.
-SLOW_MATH = "pages with math: 100 in 14 of 20 runs (note) and 9 of 20 (gallery), not yet every run; issue 16"
+# A page with math is scored by the median of 3 runs, as Lighthouse's docs/variability.md advises for a
+# metric that varies from run to run. What varies here is the blocking time: the first frame of a page
+# with math lays its formulas out with the math font and the fallbacks it needs, cold (110-290 ms of
+# the simulated phone's CPU, against 60-80 ms for the archive), and Lantern's simulation of the whole
+# load sometimes runs that frame after its estimate of the first paint, by as much as the task that
+# commits the navigation (70-240 ms, varying run to run), so part of it counts as blocking. Measured
+# 2026-12-04, single runs: the CLIP note 100 in 16 of 16 on the idle machine and 11 of 12 with another
+# process busy on one of the two cores.
+MEDIAN_OF = {"note with math": 3, "formula gallery": 1}
+# Not done yet (issue 16): the formula gallery, 170 formulas on one page and 315 characters in its font
+# (40 KB), scores 100 in about half the runs (7 of 16 on 2026-12-04; 0.98-0.99 otherwise). Its first
+# frame is the longest (about 285 ms on the simulated phone: the formulas near the screen laid out cold),
+# so it is the one the shift above pushes furthest past the first paint (blocking time 0-170 ms), and
+# its largest paint waits for its font (1.65 s against 1.35 s for the note). Strict=False: it passes in
+# some runs; any other page, the note with math included, must pass.
+SLOW_MATH = "the formula gallery: 100 in 7 of 16 runs, not yet every run; issue 16"
 COMPRESSED = (".html", ".css", ".js", ".svg", ".json", ".xml", ".txt", ".bib")
 
 pytestmark = pytest.mark.browser
@@ -229,15 +233,15 @@ def served(tmp_path_factory) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def reports(served, browser) -> Callable[[str, str], dict]:
-    """One Lighthouse run per page and scheme, shared by the tests that read it."""
-    done: dict[tuple[str, str], dict] = {}
+def reports(served, browser) -> Callable[..., dict]:
+    """Lighthouse runs by page, scheme and run number (0: the first), shared by the tests that read them."""
+    done: dict[tuple[str, str, int], dict] = {}
 
-    def report_of(page: str, scheme: str) -> dict:
-        if (page, scheme) not in done:
+    def report_of(page: str, scheme: str, run: int = 0) -> dict:
+        if (page, scheme, run) not in done:
             site, path, _ = PAGES[page]
-            done[page, scheme] = lighthouse(served[site] + path, scheme, browser)
-        return done[page, scheme]
+            done[page, scheme, run] = lighthouse(served[site] + path, scheme, browser)
+        return done[page, scheme, run]
 
     return report_of
 
@@ -256,15 +260,24 @@ def test_accessibility_best_practices_and_seo_score_100(reports, page, scheme):
     ("page", "scheme"),
     [
         pytest.param(page, scheme, marks=pytest.mark.xfail(reason=SLOW_MATH, strict=False))
-        if page in WITH_MATH
+        if page == "formula gallery"
         else (page, scheme)
         for page, scheme in RUNS
     ],
 )
 def test_performance_scores_100(reports, page, scheme):
-    report = reports(page, scheme)
-    score = report["categories"]["performance"]["score"]
-    assert score == 1, f"{page} ({scheme}): performance {score}; {conditions(report)}"
+    """The median score of MEDIAN_OF[page] runs (1 unless it says more) is 100. The runs stop once a
+    majority agrees, so a page that scores 100 twice running needs no third run."""
+    runs = MEDIAN_OF.get(page, 1)
+    scored = []  # (score, report) of each run
+    while len(scored) < runs:
+        report = reports(page, scheme, len(scored))
+        scored.append((report["categories"]["performance"]["score"], report))
+        hundreds = sum(score == 1 for score, _ in scored)
+        if hundreds > runs // 2 or len(scored) - hundreds > runs // 2:
+            break
+    failed = [f"performance {score}; {conditions(report)}" for score, report in scored if score != 1]
+    assert sum(score == 1 for score, _ in scored) > runs // 2, f"{page} ({scheme}), {len(scored)} runs: {failed}"
 
 
 def conditions(report: dict) -> str:

@@ -89,3 +89,8 @@ def test_from_disk_brackets_stretch_and_sums_grow_with_the_cut_font(site, browse
     assert loaded and [url.rsplit("/", 1)[1] for url in fonts] == ["latinmodern-math.woff2"]
     assert display["("] > 2.5 * inline["("]  # the bracket stretched around the stacked fractions
     assert display["∑"] > 1.3 * inline["∑"]  # the display-size sum, a variant from the MATH table
+
+
+def test_the_example_sites_font_weighs_what_the_docs_say(example_public):
+    """docs/papers.md: "23 KB for the example site"."""
+    assert 20_000 < (example_public / FONT).stat().st_size <= 23_500
