@@ -39,7 +39,7 @@
   }
 
   var links = Array.prototype.slice.call(document.querySelectorAll('.post-toc a[href^="#"]'));
-  if (!links.length) return;
+  if (!links.length || !window.IntersectionObserver) return;
   var targets = [];
   links.forEach(function (link) {
     var id = decodeURIComponent(link.getAttribute('href').slice(1));
