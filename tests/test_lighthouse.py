@@ -2,8 +2,8 @@
 practices and SEO on pages with math and without, in the light and in the dark colour scheme
 (performance on a page with math: the median of 3 runs, see MEDIAN_OF; the formula gallery not every
 run yet, see SLOW_MATH). The pages: those issue 19 names (the index, a note, /papers/, /graph/,
-/search/), the archive and the formula gallery; 10 pages-and-schemes in both schemes and 4 in the dark
-one only (PAGES), 16 to 18 Lighthouse runs, about 4 minutes on 2 cores.
+/search/), the archive and the formula gallery; 3 pages in both schemes and 4 in the dark one only
+(PAGES): 10 Lighthouse runs, and 2 to 4 more for the note's median, about 3.5 minutes on 2 cores.
 
 Lighthouse comes from npm (tests/js/package.json, `npm ci --prefix tests/js`) and drives Debian's
 Chromium; without them the test is skipped, except in CI, where it must run. The sites are served
