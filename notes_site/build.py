@@ -297,15 +297,15 @@ def write(
     A full build swaps a new output in; an incremental one patches the changed files in place.
     """
     signatures = {output_file(page.path): gathered.renderer.signature_of(page) for page in gathered.pages}
-    if gathered.math_font is not None:
-        signatures[FONT_FILE] = gathered.math_font.signature
+    font = gathered.math_font
+    if font is not None:
+        signatures[FONT_FILE] = font.signature
     copies = copy_signatures(gathered)
     incremental = cache.output_folder == str(output) and (output / MARKER).is_file() and not options.clean
     previous = cache.outputs if incremental else {}
     existing = files_in(output) if incremental else set()
-    font = gathered.math_font
     making_font = None
-    if font is not None and (previous.get(FONT_FILE) != font.signature or FONT_FILE not in existing):
+    if font is not None and (previous.get(FONT_FILE) != signatures[FONT_FILE] or FONT_FILE not in existing):
         making_font = in_background(font.make, size=report.notes_published)  # beside the rendering
     stale = [
         page

@@ -29,17 +29,20 @@ class MathFont:
     """What the site's font file is made from: the theme's whole font and the characters to keep."""
 
     source: Path
+    stamp: tuple[int, int]  # the whole font's size and modification time: an edited font is cut again
     characters: str  # sorted, no duplicates
 
     @property
     def signature(self) -> str:
         """Equal for equal fonts: a build rewrites the file only when this changes."""
-        info = self.source.stat()
-        return "font:" + fingerprint(RECIPE, str(self.source), info.st_size, info.st_mtime_ns, self.characters)
+        return "font:" + fingerprint(RECIPE, str(self.source), *self.stamp, self.characters)
+
+    def holds(self, characters: str) -> bool:
+        """Every one of `characters` is in this font (serve patches a note in place only then)."""
+        return set(characters) <= set(self.characters)
 
     def make(self) -> bytes:
-        info = self.source.stat()
-        return subset_font(str(self.source), (info.st_size, info.st_mtime_ns), self.characters)
+        return subset_font(str(self.source), self.stamp, self.characters)
 
 
 def math_font_for(theme_find, static_files: dict[str, Path], shown: Iterable[str]) -> MathFont | None:
@@ -54,7 +57,8 @@ def math_font_for(theme_find, static_files: dict[str, Path], shown: Iterable[str
     source = theme_find(FONT_FILE)
     if source is None:
         return None
-    return MathFont(source, "".join(sorted(characters)))
+    info = source.stat()
+    return MathFont(source, (info.st_size, info.st_mtime_ns), "".join(sorted(characters)))
 
 
 @lru_cache(maxsize=4)

@@ -113,9 +113,7 @@ def keeps_its_place(notes: list, index: int, old: Note, new: Note) -> bool:
 
 def fits_the_font(note: Note, font: MathFont | None) -> bool:
     """Every character of the note's formulas is in the font the last build wrote (a font with more is fine)."""
-    if not note.math_characters:
-        return True
-    return font is not None and set(note.math_characters) <= set(font.characters)
+    return not note.math_characters or (font is not None and font.holds(note.math_characters))
 
 
 def render_changed(live: LiveSite, cache: BuildCache, pages: list[Page], report: BuildReport, started: float):
