@@ -14,7 +14,6 @@ and the formulas with Chinese \\text show boxes on both sides.
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import re
 import shutil
@@ -49,7 +48,7 @@ CHOSEN = [
     r"\lim_{n \to \infty}",
 ]
 MATH_DISPLAY = re.compile(r'<div class="math display"[^>]*>.*?</div>', re.DOTALL)
-ANNOTATION = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.DOTALL)
+SOURCE_DISPLAY = re.compile(r"^\$\$(.+?)\$\$", re.DOTALL | re.MULTILINE)  # the gallery's display formulas
 RENDER_WITH_KATEX = """
 const katex = require(process.argv[1]);
 let input = '';
@@ -81,13 +80,14 @@ PAIR = """<section class="pair" id="pair-{index}">
 
 
 def gallery_formulas(public: Path) -> dict[str, str]:
-    """Each display formula of the built gallery page: its TeX and notes-site's HTML for it."""
-    page = (public / "gallery" / "index.html").read_text(encoding="utf-8")
-    formulas = {}
-    for block in MATH_DISPLAY.findall(page):
-        tex = html.unescape(ANNOTATION.search(block)[1])
-        formulas[tex] = block
-    return formulas
+    """Each display formula of the gallery: its TeX, from the Markdown, and notes-site's HTML for it, from
+    the built page (which does not repeat the TeX), paired in the order they come."""
+    source = (GALLERY / "content" / "gallery.md").read_text(encoding="utf-8")
+    texs = [tex.strip() for tex in SOURCE_DISPLAY.findall(source)]
+    blocks = MATH_DISPLAY.findall((public / "gallery" / "index.html").read_text(encoding="utf-8"))
+    if len(texs) != len(blocks):
+        raise SystemExit(f"The gallery has {len(texs)} display formulas but its page {len(blocks)}.")
+    return dict(zip(texs, blocks, strict=True))
 
 
 def chosen(formulas: dict[str, str]) -> list[str]:

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from html import escape, unescape
-from xml.etree.ElementTree import Element, SubElement, tostring
+from xml.etree.ElementTree import Element, tostring
 
 from latex2mathml import commands, exceptions
 from latex2mathml.converter import Converter
@@ -99,10 +99,11 @@ class FormulaError(Exception):
 
 @lru_cache(maxsize=8192)
 def tex_to_mathml(tex: str, display: bool, macros: Macros = ()) -> str:
-    """One `<math>` element for HTML5, its TeX kept in an annotation for copy and paste and screen readers.
+    """One `<math>` element for HTML5, without the TeX: no browser copies or reads an annotation aloud,
+    and on a page of many formulas the TeX is a quarter of the page (docs/papers.md).
 
     Cached because notes repeat the same symbols ($x$, $\\theta$) over and over; failures are not cached.
-    `macros` are the site's own names (`math_macros:`), expanded first; the annotation keeps them.
+    `macros` are the site's own names (`math_macros:`), expanded first.
     """
     tex = tex.strip()
     source = prepared(expand_macros(tex, macros))
@@ -124,7 +125,7 @@ def tex_to_mathml(tex: str, display: bool, macros: Macros = ()) -> str:
     make_valid_html(math)
     use_math_alphabets(math)
     polish(math)
-    return serialize(math, tex)
+    return tostring(math, encoding="unicode")
 
 
 def converter_for(display: bool):
@@ -140,7 +141,7 @@ def converter_for(display: bool):
 
 
 def prepared(tex: str) -> str:
-    """Common TeX that latex2mathml misreads, rewritten to TeX it reads right (the annotation keeps the original)."""
+    """Common TeX that latex2mathml misreads, rewritten to TeX it reads right."""
     tex = marked_references(ROMAN_LETTER.sub(r"\\text{\1}", katex_to_latex2mathml(tex)))
     tex = BACKSLASH_AT_LINE_END.sub(r"\1\\ ", tex)
     return group_scripted_environments(OPERATOR_NAME.sub(operator_name, tex))
@@ -318,15 +319,6 @@ def css_length(value: str) -> str:
     return f"{float(match[1]) * EM_PER_UNIT[match[2]]:.4g}em"
 
 
-def serialize(math: Element, tex: str) -> str:
-    semantics = Element("semantics")
-    semantics.extend(list(math))
-    annotation = SubElement(semantics, "annotation", encoding="application/x-tex")
-    annotation.text = tex
-    math[:] = [semantics]
-    return tostring(math, encoding="unicode")
-
-
 def render_math_inline(self, tokens, idx, options, env) -> str:
     return formula_in_text(tokens[idx], False, env)
 
@@ -417,9 +409,10 @@ ITALIC = {
 def math_characters(html: str) -> str:
     """Every character the formulas of `html` may show, sorted: what the site's math font must hold.
 
-    Left out, as no reader ever sees them: the TeX annotations, the invisible operators (U+2061
-    function application and its kin, drawn as nothing) and the upright letter of a one-letter
-    <mi>, which Chromium draws in its italic form without naming that form in the text.
+    Left out, as no reader ever sees them: TeX annotations (MathML an author wrote as HTML may carry
+    one), the invisible operators (U+2061 function application and its kin, drawn as nothing) and the
+    upright letter of a one-letter <mi>, which Chromium draws in its italic form without naming that
+    form in the text.
     """
     if "<math" not in html:
         return ""
@@ -428,5 +421,5 @@ def math_characters(html: str) -> str:
         element = ANNOTATION.sub("", element)
         italic = [c for c in ONE_LETTER.findall(element) if ord(c) in ITALIC]
         shown.update(chr(ITALIC[ord(c)]) for c in italic)
-        shown.update(unescape(TAG.sub("", ONE_LETTER.sub(lambda m: "" if m[1] in italic else m[0], element))))
+        shown.update(unescape(TAG.sub("", ONE_LETTER.sub(lambda m: "" if ord(m[1]) in ITALIC else m[0], element))))
     return "".join(sorted(c for c in shown if c >= " " and unicodedata.category(c) != "Cf"))

@@ -151,7 +151,7 @@ BARS_IN = {"Set": r"\middle|", "Braket": r"\middle|", "set": r"\mid "}
 
 
 def katex_to_latex2mathml(tex: str) -> str:
-    """The same formula in TeX that latex2mathml reads (the annotation keeps what the author wrote)."""
+    """The same formula in TeX that latex2mathml reads."""
     if "&" in tex:
         tex = CHARACTER_ENTITY.sub(lambda match: html.unescape(match[0]), tex)
     if "\\" not in tex:

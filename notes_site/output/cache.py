@@ -34,7 +34,7 @@ from pathlib import Path
 from notes_site.content.notes import ParsedNote
 from notes_site.errors import OutputError, Problem
 
-CACHE_VERSION = 9  # bump whenever parsing, views or page signatures change meaning
+CACHE_VERSION = 10  # bump whenever parsing, views or page signatures change meaning
 STATE_FILE = "state.pickle"
 NOTES_FILE = "notes.pickle"
 

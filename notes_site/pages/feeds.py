@@ -404,7 +404,7 @@ def uri(url: str) -> str:
 def plain_excerpt(html: str, limit: int = 160) -> str:
     """A short plain-text description from an excerpt's HTML, for <meta name=description>."""
     html = re.sub(f"{WIKI_OPEN}[^{WIKI_SPLIT}]*{WIKI_SPLIT}", "", html).replace(WIKI_CLOSE, "")
-    html = re.sub(r"<annotation\b.*?</annotation>", "", html, flags=re.DOTALL)  # MathML's TeX source
+    html = re.sub(r"<annotation\b.*?</annotation>", "", html, flags=re.DOTALL)  # TeX in MathML an author wrote as HTML
     text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
     text = text.replace("\ue000", "").replace("\ue001", "").replace(TITLE_LABEL, "").replace(EMBED_LABEL, "")
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
