@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_lighthouse import serving  # the gzipped static server Lighthouse scores pages on
 
 from notes_site.build import BuildOptions, build_site
 
@@ -188,6 +189,38 @@ def test_a_formula_off_screen_is_laid_out_when_the_reader_scrolls_to_it(browser,
     page.wait_for_function(rendered, timeout=5000)  # typeset once in view
     page.close()
     assert not waiting  # skipped while far below
+
+
+def test_the_first_formulas_are_laid_out_a_few_per_frame_and_nothing_on_screen_moves(browser, gallery):
+    """math.css: the first 30 display formulas hold 10em until laid out, so the first frame lays out
+    only those of the first screen and the next frames the rest, as each gives back its extra room."""
+    page = browser.new_page(viewport={"width": 412, "height": 823})  # Lighthouse's phone
+    page.add_init_script("""
+      window.shifts = 0;
+      new PerformanceObserver(list => { for (const entry of list.getEntries()) window.shifts += entry.value; })
+        .observe({type: 'layout-shift', buffered: true});
+      window.shownPerFrame = [];
+      const count = () => {
+        const shown = [...document.querySelectorAll('.post-body .math.display math')]
+          .filter(m => m.checkVisibility({contentVisibilityAuto: true})).length;
+        if (shown) window.shownPerFrame.push(shown);
+        if (window.shownPerFrame.length < 12) requestAnimationFrame(count);
+      };
+      requestAnimationFrame(count);
+    """)
+    with serving(gallery) as site:  # over http, as a reader gets it: the font preloaded (from disk it swaps in)
+        page.goto(site + "gallery/")
+        page.wait_for_function("window.shownPerFrame.length >= 12")
+        shown, shifts = page.evaluate("[window.shownPerFrame, window.shifts]")
+    placeholder, later = page.evaluate("""() => {
+      const displays = [...document.querySelectorAll('.post-body > .math.display')];
+      return [displays[29], displays[30]].map(d => getComputedStyle(d).containIntrinsicBlockSize);
+    }""")
+    page.close()
+    assert (placeholder, later) == ("auto 160px", "auto 40px")  # 10em and 2.5em of the 16px text
+    laid_out_per_frame = [now - before for before, now in zip([0, *shown], shown, strict=False)]
+    assert max(laid_out_per_frame) <= 10 and shown[-1] >= 20, shown  # with 2.5em: 22 in the first frame
+    assert shifts == 0
 
 
 def test_copying_a_formula_copies_the_symbols_it_shows(browser, gallery):

@@ -21,7 +21,8 @@ def characters_of(path) -> set[str]:
 
 
 def test_the_font_holds_the_characters_of_the_sites_formulas_and_no_others(site):
-    site.note("loss.md", "title: Loss\ndate: 2024-01-02", r"The loss $\mathcal{L} = \sum_i \lVert x_i \rVert + \log p$." "\n")
+    loss = r"The loss $\mathcal{L} = \sum_i \lVert x_i \rVert + \log p$." "\n"
+    site.note("loss.md", "title: Loss\ndate: 2024-01-02", loss)
     site.note("plain.md", "title: Plain\ndate: 2024-01-03", "No formulas, but ∫ and ℝ in the text.\n")
     assert site.build().errors == []
     shown = characters_of(site.public / FONT)
