@@ -99,8 +99,8 @@ class FormulaError(Exception):
 
 @lru_cache(maxsize=8192)
 def tex_to_mathml(tex: str, display: bool, macros: Macros = ()) -> str:
-    """One `<math>` element for HTML5, without the TeX: no browser copies or reads an annotation aloud,
-    and on a page of many formulas the TeX is a quarter of the page (docs/papers.md).
+    """One `<math>` element for HTML5, without the TeX: no browser shows or copies an annotation, and
+    on a page of many formulas it was a third of the gzipped page (docs/papers.md).
 
     Cached because notes repeat the same symbols ($x$, $\\theta$) over and over; failures are not cached.
     `macros` are the site's own names (`math_macros:`), expanded first.
