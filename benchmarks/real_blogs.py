@@ -245,9 +245,17 @@ class PageScan(HTMLParser):
 
 
 def scan(path: Path, body_class: str | None = None) -> PageScan:
+    return scan_html(read_page(path), body_class)
+
+
+def scan_html(html: str, body_class: str | None = None) -> PageScan:
     page = PageScan(body_class)
-    page.feed(path.read_text(encoding="utf-8", errors="replace"))
+    page.feed(html)
     return page
+
+
+def read_page(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
 
 
 def page_file(root: Path, url_path: str) -> Path | None:
@@ -401,24 +409,26 @@ def compare_post(post: SourcePost, their_url: str | None, theirs: Path, ours: Pa
     if their_url is None:
         return result
     their_file = page_file(theirs, their_url)
-    their_page = scan(their_file)
+    their_html = read_page(their_file)
+    their_page = scan_html(their_html)
     result.images_theirs = count_images(theirs, their_file, their_page.images, post.image_names, base)
     result.date_theirs = shown_date(their_page, their_url)
-    result.shown_theirs = formulas_shown(their_file.read_text(encoding="utf-8", errors="replace"))
+    result.shown_theirs = formulas_shown(their_html)
     mine = our_page(ours, their_url)
     if mine is None:
         return result
     result.kept = True
     result.our_file = mine.relative_to(ours).as_posix()
-    body = scan(mine, "post-body")
+    our_html = read_page(mine)
+    body = scan_html(our_html, "post-body")  # the note's own text; the date is shown outside it
     result.images_ours = count_images(ours, mine, body.images, post.image_names, "/")
     result.math_ours = body.math
-    ours_shown = OUR_SHOWN.findall(mine.read_text(encoding="utf-8", errors="replace"))
+    ours_shown = OUR_SHOWN.findall(our_html)
     result.shown_ours = (ours_shown.count("display"), ours_shown.count("inline"))
     text = " ".join(body.text)
     result.tex_left = len(TEX_LEFT.findall(text))
     result.template_left = TEMPLATE_LEFT.findall(text)
-    result.date_ours = shown_date(scan(mine), their_url)
+    result.date_ours = shown_date(scan_html(our_html), their_url)
     return result
 
 
@@ -520,7 +530,7 @@ def other_pages(theirs: Path, ours: Path, post_urls: set[str], listings: set[str
         for html in theirs.glob("*/index.html")
         if html.parent.name not in LISTING_DIRS | listings
         and not html.parent.name.isdigit()
-        and not REDIRECT.search(html.read_text(encoding="utf-8", errors="replace")[:2000])
+        and not REDIRECT.search(read_page(html)[:2000])
     ]
     pages = [url for url in pages if url not in post_urls]
     return len(pages), [url for url in pages if page_file(ours, url) is None]

@@ -21,11 +21,10 @@ import jinja2
 import yaml
 
 from notes_site.config import CONFIG_FILE, SiteConfig, did_you_mean, load_config
-from notes_site.content.notes import parse_note, parse_settings
+from notes_site.content.notes import parse_note, parse_settings, pipeline_for
 from notes_site.content.sources import SourceFile
 from notes_site.errors import NotesSiteError, OutputError, ThemeError, UsageError
 from notes_site.github_pages import GITIGNORE, WORKFLOW, current_branch, workflow_text
-from notes_site.markup.pipeline import MarkdownPipeline
 from notes_site.output.themes import find_theme
 from notes_site.urls import make_slug
 
@@ -260,17 +259,7 @@ def check_rendered(text: str, scaffold: Path, target: Path, config: SiteConfig) 
         path=target, rel=target.relative_to(config.content_dir).as_posix(), data=text.encode("utf-8"), mtime=0.0
     )
     settings = parse_settings(config)
-    result = parse_note(
-        source,
-        settings,
-        MarkdownPipeline(
-            settings.auto_excerpt_length,
-            settings.math,
-            settings.search,
-            settings.math_macros,
-            double_dollar_in_text=settings.double_dollar_in_text,
-        ),
-    )
+    result = parse_note(source, settings, pipeline_for(settings))
     errors = [p for p in result.problems if p.severity == "error"]
     if errors:
         problems = tuple(replace(p, path=None, message=f"line {p.line} of the new note: {p.message}") for p in errors)

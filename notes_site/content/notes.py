@@ -337,9 +337,8 @@ def parse_notes(
 _pipelines: dict[tuple, MarkdownPipeline] = {}  # one per process and settings, built once
 
 
-def parse_chunk(
-    files: list[NoteFile], settings: ParseSettings, progress: Callable[[str, int, int], None] | None = None
-) -> list[ParsedNote]:
+def pipeline_for(settings: ParseSettings) -> MarkdownPipeline:
+    """The Markdown pipeline for these settings; building one compiles markdown-it's rules, so it is kept."""
     key = (
         settings.auto_excerpt_length,
         settings.math,
@@ -347,15 +346,21 @@ def parse_chunk(
         settings.math_macros,
         settings.double_dollar_in_text,
     )
-    pipeline = _pipelines.get(key)
-    if pipeline is None:
-        pipeline = _pipelines[key] = MarkdownPipeline(
+    if key not in _pipelines:
+        _pipelines[key] = MarkdownPipeline(
             settings.auto_excerpt_length,
             settings.math,
             settings.search,
             settings.math_macros,
             double_dollar_in_text=settings.double_dollar_in_text,
         )
+    return _pipelines[key]
+
+
+def parse_chunk(
+    files: list[NoteFile], settings: ParseSettings, progress: Callable[[str, int, int], None] | None = None
+) -> list[ParsedNote]:
+    pipeline = pipeline_for(settings)
     results = []
     for done, file in enumerate(files, start=1):
         results.append(parse_file(file, settings, pipeline))

@@ -60,6 +60,8 @@ BLOCK_TAGS = ("raw", "codeblock", "highlight", "blockquote", "note", "tabs")
 NESTABLE = ("blockquote", "note", "tabs")  # the others hold raw text, where an inner opening tag means nothing
 MATH_TAGS = ("math", "katex", "mathjax", "latex")  # hexo-math and kin: TeX between the tags
 DIAGRAM_TAGS = ("echarts", "mermaid", "plantuml", "puml", "flowchart", "flow", "sequence", "chart", "dot", "graphviz")
+# Tags whose content is text, not Markdown: an opening tag inside them opens nothing (a plugin's unknown tag nests).
+HOLDS_TEXT = tuple(tag for tag in BLOCK_TAGS if tag not in NESTABLE) + MATH_TAGS + DIAGRAM_TAGS
 FOLD_TAGS = ("folding", "fold", "hideToggle", "hideBlock", "spoiler", "details")  # Butterfly and kin: foldable
 TEMPLATE_TAGS = ("if", "unless", "for", "case", "capture", "tablerow")  # Liquid's logic: shown as written
 UNKNOWN_BLOCK = "liquid_unknown_block"  # in an opening or fence token: the tag to report
@@ -130,7 +132,7 @@ def find_end_line(state, start: int, name: str) -> int | None:
             depth -= 1
             if depth == 0:
                 return line
-        elif match.group(1) == name and (name in NESTABLE or name not in (*BLOCK_TAGS, *MATH_TAGS, *DIAGRAM_TAGS)):
+        elif match.group(1) == name and name not in HOLDS_TEXT:
             depth += 1
     return None
 

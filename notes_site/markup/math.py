@@ -417,9 +417,14 @@ def math_characters(html: str) -> str:
     if "<math" not in html:
         return ""
     shown: set[str] = set()
+
+    def drawn_in_italic(match: re.Match[str]) -> str:
+        italic = ITALIC.get(ord(match[1]))
+        if italic is None:
+            return match[0]
+        shown.add(chr(italic))
+        return ""
+
     for element in MATH_ELEMENT.findall(html):
-        element = ANNOTATION.sub("", element)
-        italic = [c for c in ONE_LETTER.findall(element) if ord(c) in ITALIC]
-        shown.update(chr(ITALIC[ord(c)]) for c in italic)
-        shown.update(unescape(TAG.sub("", ONE_LETTER.sub(lambda m: "" if ord(m[1]) in ITALIC else m[0], element))))
+        shown.update(unescape(TAG.sub("", ONE_LETTER.sub(drawn_in_italic, ANNOTATION.sub("", element)))))
     return "".join(sorted(c for c in shown if c >= " " and unicodedata.category(c) != "Cf"))
