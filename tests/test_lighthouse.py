@@ -1,9 +1,9 @@
 """Lighthouse, as a phone on a slow 4G network, scores 100 in performance, accessibility, best
 practices and SEO on pages with math and without, in the light and in the dark colour scheme
-(performance on a page with math: the median of 3 runs, see MEDIAN_OF). The pages: those issue 19
+(performance on a page with math: the median of 3 or 5 runs, see MEDIAN_OF). The pages: those issue 19
 names (the index, a note, /papers/, /graph/, /search/), the archive and the formula gallery; 3 pages
-in both schemes and 4 in the dark one only (PAGES): 10 Lighthouse runs, and 4 to 8 more for the
-medians of the note and the gallery, about 4 minutes on 2 cores.
+in both schemes and 4 in the dark one only (PAGES): 10 Lighthouse runs, and 6 to 12 more for the
+medians of the note and the gallery, about 4.5 minutes on 2 cores.
 
 Lighthouse comes from npm (tests/js/package.json, `npm ci --prefix tests/js`) and drives Debian's
 Chromium; without them the test is skipped, except in CI, where it must run. The sites are served
@@ -69,8 +69,9 @@ SCHEMES = {"light": 1, "dark": 0}  # Blink's preferredColorScheme setting: 0 is 
 # machine: the CLIP note 100 in 16 of 16 (11 of 12 with another process busy on one of the two cores);
 # the formula gallery (170 formulas) 100 in 23 of 24, the other 0.99, since its page carries no TeX
 # annotations (one network round trip less) and its first formulas are laid out a few per frame
-# (math.css); 7 of 16 before.
-MEDIAN_OF = {"note with math": 3, "formula gallery": 3}
+# (math.css); 7 of 16 before. At about 1 run in 20 below 100, its median of 3 failed once in a full
+# run of the suite (two runs of 0.99, blocking time 100 ms); the gallery takes the median of 5.
+MEDIAN_OF = {"note with math": 3, "formula gallery": 5}
 COMPRESSED = (".html", ".css", ".js", ".svg", ".json", ".xml", ".txt", ".bib")
 
 pytestmark = pytest.mark.browser
